@@ -1,0 +1,62 @@
+# 镇务 Zhenwu — two commands: `make run` (serve the demo) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
+export ZHENWU_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-pg test-fast lint check bench install deps-system clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "需要 python3-venv：apt-get install -y python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## make run — install, migrate, load the demo on first start, serve on 127.0.0.1:$(PORT)
+run: $(STAMP)
+	$(BIN)/zhenwu migrate --noinput
+	$(BIN)/zhenwu collectstatic --noinput --verbosity 0
+	@if ! $(BIN)/zhenwu shell -c "from zhenwu.core.models import Town; import sys; sys.exit(0 if Town.objects.exists() else 1)"; then \
+	  echo "首次启动：载入南口镇2025年演示数据…"; $(BIN)/zhenwu demo; fi
+	@echo ""
+	@echo "  镇务已启动： http://127.0.0.1:$(PORT)/"
+	@echo "  演示账号：admin（管理员）、leader（党委书记）、village1…village10（各村干部）、zhaoshang（招商办）"
+	@echo "  演示密码：Zhenwu@2025（用 zhenwu demo --password 新密码 重设）"
+	@echo "  接口文档： http://127.0.0.1:$(PORT)/api/v1/docs    按 Ctrl+C 停止。"
+	@echo ""
+	$(BIN)/gunicorn zhenwu.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	  --access-logfile - --error-logfile - --timeout 120
+
+## make test — lint, Django checks, migrations check, then every test (browser tests included)
+test: $(STAMP) deps-system lint check
+	ZHENWU_TESTING=1 $(BIN)/pytest -n 2 -q
+
+## make test-pg — the whole suite against a throwaway local PostgreSQL cluster
+test-pg: $(STAMP) deps-system
+	bash scripts/with-postgres.sh $(BIN)/pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(STAMP)
+	ZHENWU_TESTING=1 $(BIN)/zhenwu check --fail-level WARNING
+	ZHENWU_TESTING=1 $(BIN)/zhenwu makemigrations --check --dry-run
+	ZHENWU_PRODUCTION=1 SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-xxxxxxxxxxxxxxxxxx \
+	  ALLOWED_HOSTS=zhenwu.example.gov.cn $(BIN)/zhenwu check --deploy --fail-level WARNING
+
+## Chromium and a CJK font for the browser tests (installed with apt when missing and root)
+deps-system:
+	@bash scripts/system-deps.sh
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var/static

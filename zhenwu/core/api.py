@@ -1,0 +1,156 @@
+"""The platform's API: tokens, villages, departments, the change log, and the ID tool."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from zhenwu.core import idnumbers, scoping
+from zhenwu.core.api_base import ErrorOut, Pagination, crud_router
+from zhenwu.core.models import ApiToken, Department, ObjectChange, Village
+
+auth_router = Router(tags=["认证"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+@auth_router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut})
+def issue_token(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return Status(401, {"detail": "用户名或密码错误"})
+    raw = ApiToken.issue(user)
+    row = ApiToken.objects.get(digest=ApiToken.hash(raw))
+    return {"token": raw, "expires_at": row.expires_at}
+
+
+class VillageOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str = Field(..., alias="get_kind_display")
+    code: str
+    order: int
+    town_id: int
+    version: int
+
+
+class VillageIn(Schema):
+    name: str
+    kind: Literal["village", "community"] = "village"
+    code: str = ""
+    order: int = 0
+    secretary: str = ""
+    note: str = ""
+    version: int | None = None
+
+
+class VillagePatch(Schema):
+    name: str | None = None
+    kind: Literal["village", "community"] | None = None
+    code: str | None = None
+    order: int | None = None
+    secretary: str | None = None
+    note: str | None = None
+    version: int | None = None
+
+
+villages_router = crud_router(
+    Village,
+    out_schema=VillageOut,
+    in_schema=VillageIn,
+    patch_schema=VillagePatch,
+    tags=["村（社区）"],
+    filters={"kind": "kind"},
+)
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    modules: list[str]
+    town_id: int
+
+
+departments_router = crud_router(Department, out_schema=DepartmentOut, tags=["部门"])
+
+
+class ChangeOut(Schema):
+    id: int
+    time: datetime
+    user: str = Field(..., alias="user_name")
+    source: str
+    action: str
+    model: str = Field(..., alias="content_type.model")
+    app: str = Field(..., alias="content_type.app_label")
+    object_id: int
+    object_repr: str
+    town_id: int | None
+    village_id: int | None
+    changed_fields: list[str]
+    before: dict | None
+    after: dict | None
+
+
+change_router = Router(tags=["变更记录"])
+
+
+@change_router.get("", response=list[ChangeOut])
+@paginate(Pagination)
+def change_log(
+    request,
+    model: str | None = None,
+    object_id: int | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+):
+    """The global change log, newest first, filtered to what the caller may see."""
+    qs = scoping.restrict(ObjectChange.objects.select_related("content_type"), request.auth)
+    if model:
+        qs = qs.filter(content_type__model=model.lower())
+    if object_id is not None:
+        qs = qs.filter(object_id=object_id)
+    if action:
+        qs = qs.filter(action=action)
+    if since:
+        qs = qs.filter(time__gte=since)
+    return qs
+
+
+tools_router = Router(tags=["工具"])
+
+
+class ValidateIdIn(Schema):
+    kind: Literal["resident_id", "uscc"]
+    value: str
+
+
+class ValidateIdOut(Schema):
+    valid: bool
+    errors: list[str]
+    warnings: list[str]
+
+
+@tools_router.post("/validate-id", response=ValidateIdOut)
+def validate_id(request, payload: ValidateIdIn):
+    """Check a 公民身份号码 (GB 11643-1999) or 统一社会信用代码 (GB 32100-2015). Stores nothing."""
+    if payload.kind == "resident_id":
+        result = idnumbers.validate_resident_id(payload.value, today=timezone.localdate())
+    else:
+        result = idnumbers.validate_uscc(payload.value)
+    return {"valid": result.valid, "errors": result.errors, "warnings": result.warnings}

@@ -1,0 +1,40 @@
+from zhenwu.core.registry import nav_items
+
+GROUP_LABELS = {
+    "plan": "工作计划",
+    "economy": "工业强镇",
+    "brand": "特色品牌",
+    "rural": "乡村振兴",
+    "cadres": "干部队伍",
+    "base": "基础数据",
+    "admin": "系统管理",
+}
+GROUP_ORDER = list(GROUP_LABELS)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.urls import NoReverseMatch, reverse
+
+    groups: dict[str, list] = {}
+    path = request.path
+    for item in nav_items():
+        if item.group == "admin" and not user.is_town_admin:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url or (url != "/" and path.startswith(url))
+        groups.setdefault(item.group, []).append(
+            {"label": item.label, "url": url, "icon": item.icon, "active": active}
+        )
+    ordered = sorted(
+        groups.items(), key=lambda kv: GROUP_ORDER.index(kv[0]) if kv[0] in GROUP_ORDER else 99
+    )
+    return {
+        "nav_groups": [{"label": GROUP_LABELS.get(k, k), "items": v} for k, v in ordered],
+        "current_town": user.town,
+    }

@@ -1,0 +1,135 @@
+"""Forms shared by every model: a ModelForm that knows its user (related choices pass through
+the scoping gate), carries the record's version (optimistic concurrency) and saves through the
+generic services; and list filters built from the resource declaration."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db import models
+
+from zhenwu.core import scoping, services
+from zhenwu.core.base import TownScopedModel
+from zhenwu.core.models import Town, User, Village
+
+WIDGETS = {
+    models.DateField: lambda: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    models.TextField: lambda: forms.Textarea(attrs={"rows": 3}),
+}
+
+
+class ResourceForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, resource=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.resource = resource
+        self.warnings: list[str] = []
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            self._scope_choices(name, field)
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            if isinstance(widget, forms.SelectMultiple):
+                css = "form-select"
+                widget.attrs.setdefault("size", 6)
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+
+    def _scope_choices(self, name, field):
+        if not isinstance(field, forms.ModelChoiceField):
+            return
+        model = field.queryset.model
+        if model is Village:
+            field.queryset = scoping.allowed_villages(self.user)
+        elif model is User:
+            field.queryset = field.queryset.filter(is_active=True)
+            if self.user and self.user.town_id:
+                field.queryset = field.queryset.filter(town_id=self.user.town_id)
+        elif model is Town or issubclass(model, TownScopedModel):
+            field.queryset = scoping.restrict(field.queryset, self.user)
+
+    @classmethod
+    def for_resource(cls, resource):
+        model = resource.model
+        widgets = {}
+        for name in resource.form_fields:
+            try:
+                f = model._meta.get_field(name)
+            except Exception:
+                continue
+            for ftype, factory in WIDGETS.items():
+                if isinstance(f, ftype):
+                    widgets[name] = factory()
+        return forms.modelform_factory(
+            model, form=cls, fields=resource.form_fields, widgets=widgets
+        )
+
+    def town(self):
+        if self.instance.pk:
+            return self.instance.town
+        return self.user.town
+
+    def save_via_service(self, acting_user):
+        """Create or update through the generic services; modules override for domain rules."""
+        data = {}
+        m2m = {}
+        for name in self._meta.fields:
+            if name not in self.cleaned_data:
+                continue
+            f = self.instance._meta.get_field(name)
+            if f.many_to_many:
+                m2m[name] = self.cleaned_data[name]
+            else:
+                data[name] = self.cleaned_data[name]
+        if self.instance.pk:
+            return services.update_object(
+                self.instance,
+                data=data,
+                acting_user=acting_user,
+                expected_version=self.cleaned_data.get("version"),
+                m2m=m2m,
+            )
+        return services.create_object(
+            self._meta.model, town=self.town(), data=data, acting_user=acting_user, m2m=m2m
+        )
+
+    def _post_clean(self):
+        # The town is set by the service; make full_clean's unique checks see it on create.
+        if not self.instance.pk and self.user is not None and self.user.town_id:
+            self.instance.town_id = self.user.town_id
+        super()._post_clean()
+
+
+def build_filterset(resource, data, queryset, user):
+    """A django-filter FilterSet from `resource.filter_fields` (or the resource's own class)."""
+    if resource.filterset_class is not None:
+        return resource.filterset_class(data or None, queryset=queryset, request=None)
+    meta = type("Meta", (), {"model": resource.model, "fields": resource.filter_fields})
+    fs_class = type(
+        f"{resource.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta}
+    )
+    fs = fs_class(data or None, queryset=queryset)
+    for name, flt in fs.filters.items():
+        field = fs.form.fields.get(name)
+        if isinstance(flt, django_filters.ModelChoiceFilter) and field is not None:
+            if field.queryset.model is Village:
+                field.queryset = scoping.restrict(Village.objects.all(), user)
+            elif issubclass(field.queryset.model, TownScopedModel):
+                field.queryset = scoping.restrict(field.queryset, user)
+            elif field.queryset.model is User and user.town_id:
+                field.queryset = field.queryset.filter(town_id=user.town_id)
+        if field is not None:
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm",
+            )
+            field.required = False
+    return fs

@@ -1,0 +1,508 @@
+"""The import/export framework every ledger of every module uses (DESIGN.md "Import").
+
+A ledger declares its columns once; the same declaration drives the import (header matching
+with synonyms, per-cell parsing, all-or-nothing with every bad cell reported as row + column +
+reason), the export (the same columns back, so an export re-imports unchanged), and the
+downloadable template.
+
+    class VillageLedger(Ledger):
+        key = "villages"
+        model = Village
+        match_on = ("name",)
+        columns = [Column("name", "名称", required=True, synonyms=("村名",)), ...]
+
+Writes go through the scoping gate (`restrict`) and land in the change log.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from zhenwu.core import scoping
+from zhenwu.core.actor import Source, acting_as
+from zhenwu.core.changelog import log_bulk_create
+from zhenwu.core.idnumbers import validate_resident_id, validate_uscc
+from zhenwu.core.importing import parsers as p
+from zhenwu.core.importing.reader import (
+    ColumnSpec,
+    ImportFileError,
+    find_header,
+    iter_rows,
+    read_table,
+)
+from zhenwu.core.importing.writer import template_xlsx, write_csv, write_xlsx
+from zhenwu.core.tables import mask, may_see_personal
+
+MASK_CHAR = "*"
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    ok: bool = True
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, row, column, message):
+        self.ok = False
+        self.errors.append(RowError(row, column, message))
+
+    def as_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass(eq=False)
+class Column(ColumnSpec):
+    """One column of a ledger: how to read it from a cell and how to write it back."""
+
+    kind: str = "text"  # text, int, decimal, amount, area, percent, date, month, bool, choice, fk, resident_id, uscc, phone
+    field_name: str | None = None  # model field (default: key)
+    unit: str = "万元"  # for amounts: the unit the column is expressed in
+    choices: Any = None  # for choice columns (Django choices); default from the model field
+    synonyms_map: dict | None = None  # further spellings of choice values
+    lookup: Callable | None = None  # for fk: (ledger, user, text) -> object or raise CellError
+    export: Callable | None = None  # obj -> cell value (default: attribute)
+    help: str = ""
+    allow_negative: bool = False
+    export_only: bool = False  # computed columns: exported, ignored on import
+
+    @property
+    def attr(self) -> str:
+        return self.field_name or self.key
+
+
+class Ledger:
+    key: ClassVar[str] = ""
+    model: ClassVar[type[models.Model]]
+    title: ClassVar[str] = ""
+    columns: ClassVar[list[Column]] = []
+    match_on: ClassVar[tuple[str, ...]] = ()  # natural key (column keys) matching existing rows
+
+    def __init__(self):
+        self._parsers = {c.key: self._parser_for(c) for c in self.columns}
+        self._fk_cache: dict[tuple[str, str], Any] = {}
+
+    # --- declaration helpers ------------------------------------------------------------------
+    def model_field(self, column: Column):
+        try:
+            return self.model._meta.get_field(column.attr)
+        except Exception:
+            return None
+
+    def _parser_for(self, c: Column) -> Callable[[Any], Any]:
+        f = self.model_field(c)
+        kind = c.kind
+        if kind == "text":
+            max_length = getattr(f, "max_length", None)
+            return lambda v: p.parse_text(v, max_length)
+        if kind == "int":
+            return lambda v: p.parse_int(v, allow_negative=c.allow_negative)
+        if kind == "decimal":
+            return lambda v: p.parse_decimal(v, allow_negative=c.allow_negative)
+        if kind == "amount":
+            return lambda v: p.parse_amount(v, c.unit, allow_negative=c.allow_negative)
+        if kind == "area":
+            return p.parse_area_mu
+        if kind == "percent":
+            return p.parse_percent
+        if kind == "date":
+            return p.parse_date
+        if kind == "month":
+            return p.parse_month
+        if kind == "bool":
+            return p.parse_bool
+        if kind == "choice":
+            choices = c.choices if c.choices is not None else f.choices
+            return p.choice_parser(choices, c.synonyms_map)
+        if kind in ("resident_id", "uscc", "phone"):
+            return lambda v: p.parse_text(v, getattr(f, "max_length", None))
+        if kind == "fk":
+            return lambda v: p.parse_text(v)
+        raise ValueError(f"unknown column kind {kind!r}")
+
+    def import_columns(self) -> list[Column]:
+        return [c for c in self.columns if not c.export_only]
+
+    # --- scoping ------------------------------------------------------------------------------
+    def queryset(self, user, action=scoping.VIEW):
+        return scoping.restrict(self.model.objects.all(), user, action)
+
+    # --- import -------------------------------------------------------------------------------
+    def run(self, file, filename: str, *, user, dry_run: bool = False) -> ImportReport:
+        """Read, check every cell, and write everything or nothing."""
+        report = ImportReport(dry_run=dry_run)
+        if not scoping.can_write_model(user, self.model):
+            report.error(None, None, f"您没有导入「{self.model._meta.verbose_name}」的权限。")
+            return report
+        try:
+            sheet = read_table(file, filename)
+            header = find_header(sheet, self.import_columns())
+        except ImportFileError as exc:
+            report.error(None, None, str(exc))
+            return report
+        for _, extra in header.unrecognised:
+            report.warnings.append(f"第{header.row}行的列「{extra}」未识别，已忽略。")
+        parsed: list[tuple[int, dict]] = []
+        for row_no, raw in iter_rows(sheet, header):
+            report.rows += 1
+            values = {}
+            for c in self.import_columns():
+                if c.key not in raw:
+                    continue
+                try:
+                    value = self._parsers[c.key](raw[c.key])
+                    if value is not None:
+                        value = self.convert(c, value, user, report, row_no)
+                except p.CellError as exc:
+                    report.error(row_no, c.label, str(exc))
+                    continue
+                if value is None and c.required:
+                    report.error(row_no, c.label, f"「{c.label}」为必填项，不能为空")
+                    continue
+                values[c.key] = value
+            parsed.append((row_no, values))
+        if report.rows == 0 and report.ok:
+            report.error(None, None, "表格中没有数据行。")
+        if not report.ok:
+            return report
+        plan = self.plan_writes(parsed, user, report)
+        if not report.ok or dry_run:
+            if report.ok:
+                report.created = sum(1 for _, obj, _ in plan if obj.pk is None)
+                report.updated = sum(
+                    1 for _, obj, changed in plan if obj.pk is not None and changed
+                )
+            return report
+        try:
+            with transaction.atomic(), acting_as(user, Source.IMPORT):
+                self.write(plan, report)
+        except ValidationError as exc:
+            report.error(None, None, "；".join(exc.messages))
+            report.created = report.updated = 0
+        return report
+
+    def convert(self, c: Column, value, user, report, row_no):
+        """Per-kind checks after parsing (ID numbers, foreign keys)."""
+        if c.kind == "resident_id" or c.kind == "uscc":
+            if MASK_CHAR in str(value):
+                return MaskedValue(str(value))
+            result = (validate_resident_id if c.kind == "resident_id" else validate_uscc)(
+                str(value)
+            )
+            if not result.valid:
+                raise p.CellError("；".join(result.errors))
+            for w in result.warnings:
+                report.warnings.append(f"第{row_no}行「{c.label}」：{w}")
+            return result.normalized
+        if c.kind == "phone" and MASK_CHAR in str(value):
+            return MaskedValue(str(value))
+        if c.kind == "fk":
+            cache_key = (c.key, str(value))
+            if cache_key not in self._fk_cache:
+                self._fk_cache[cache_key] = (c.lookup or default_lookup)(self, c, user, str(value))
+            return self._fk_cache[cache_key]
+        return value
+
+    def natural_key(self, values: dict):
+        return tuple(_key_part(values.get(k)) for k in self.match_on)
+
+    def existing_by_key(self, user) -> dict:
+        if not self.match_on:
+            return {}
+        fields = [self._column(k).attr for k in self.match_on]
+        out = {}
+        for obj in scoping.restrict(self.model.objects.all(), user, scoping.VIEW):
+            out[tuple(_key_part(getattr(obj, f)) for f in fields)] = obj
+        return out
+
+    def _column(self, key) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def plan_writes(self, parsed, user, report) -> list[tuple[int, Any, list[str]]]:
+        existing = self.existing_by_key(user)
+        writable = (
+            set(
+                scoping.restrict(self.model.objects.all(), user, scoping.CHANGE).values_list(
+                    "pk", flat=True
+                )
+            )
+            if existing
+            else set()
+        )
+        seen: dict[tuple, int] = {}
+        plan = []
+        for row_no, values in parsed:
+            key = self.natural_key(values) if self.match_on else None
+            if key is not None and all(k not in (None, "") for k in key):
+                if key in seen:
+                    labels = "、".join(self._column(k).label for k in self.match_on)
+                    report.error(
+                        row_no,
+                        self._column(self.match_on[0]).label,
+                        f"与第{seen[key]}行重复（{labels}相同）",
+                    )
+                    continue
+                seen[key] = row_no
+            obj = existing.get(key) if key is not None else None
+            if obj is not None and obj.pk not in writable:
+                report.error(row_no, None, f"「{obj}」不在您可修改的范围内")
+                continue
+            if obj is None:
+                obj = (
+                    self.model(town_id=user.town_id)
+                    if hasattr(self.model, "town_id")
+                    else self.model()
+                )
+            changed = []
+            for c in self.import_columns():
+                if c.key not in values:
+                    continue
+                value = values[c.key]
+                if isinstance(value, MaskedValue):
+                    if obj.pk is None:
+                        report.error(
+                            row_no, c.label, "打码的号码只能用于更新已有记录，新建时请填写完整号码"
+                        )
+                    continue
+                current = getattr(obj, c.attr, None)
+                if not _same(current, value):
+                    setattr(obj, c.attr, value)
+                    changed.append(c.key)
+            try:
+                self.validate(obj, values, user)
+            except ValidationError as exc:
+                for fname, messages in _error_items(exc):
+                    report.error(row_no, self._label_for_field(fname), "；".join(messages))
+                continue
+            plan.append((row_no, obj, changed))
+        return plan
+
+    def _label_for_field(self, fname):
+        for c in self.columns:
+            if c.attr == fname or c.key == fname:
+                return c.label
+        if fname in (None, "__all__"):
+            return None
+        try:
+            return str(self.model._meta.get_field(fname).verbose_name)
+        except Exception:
+            return fname
+
+    def validate(self, obj, values, user):
+        """Row-level rules beyond single cells. Default: the model's own field validation,
+        without the unique checks the natural key already covers."""
+        exclude = [f.name for f in obj._meta.fields if f.name in ("town",)]
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+    def write(self, plan, report):
+        new = [obj for _, obj, _ in plan if obj.pk is None]
+        if new:
+            created = self.model.objects.bulk_create(new, batch_size=1000)
+            log_bulk_create(created)
+        report.created = len(new)
+        for _, obj, changed in plan:
+            if obj.pk is not None and obj not in new and changed:
+                obj.version += 1
+                obj.save()
+                report.updated += 1
+        report.unchanged = len(plan) - report.created - report.updated
+
+    # --- export -------------------------------------------------------------------------------
+    def export_value(self, c: Column, obj, user):
+        if c.export is not None:
+            return c.export(obj)
+        value = getattr(obj, c.attr, None)
+        if c.kind == "choice" and value is not None:
+            return getattr(obj, f"get_{c.attr}_display")()
+        if c.kind == "fk":
+            return str(value) if value is not None else None
+        if c.kind in ("resident_id", "phone") and value and not may_see_personal(user):
+            return mask(value, "phone" if c.kind == "phone" else "id")
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return value
+
+    def export_rows(self, queryset, user):
+        headers = [c.label for c in self.columns]
+        rows = (
+            [self.export_value(c, obj, user) for c in self.columns]
+            for obj in queryset.iterator(chunk_size=2000)
+        )
+        return headers, rows
+
+    def template(self) -> bytes:
+        return template_xlsx(self.import_columns())
+
+
+class MaskedValue(str):
+    """A masked personal number in a re-imported export: keeps the stored value."""
+
+
+def _key_part(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, models.Model) or isinstance(b, models.Model):
+        return getattr(a, "pk", a) == getattr(b, "pk", b)
+    if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
+        try:
+            return decimal.Decimal(str(a)) == decimal.Decimal(str(b))
+        except (decimal.InvalidOperation, TypeError):
+            return False
+    if (
+        isinstance(a, datetime.datetime)
+        and isinstance(b, datetime.date)
+        and not isinstance(b, datetime.datetime)
+    ):
+        return a.date() == b
+    if a in (None, "") and b in (None, ""):
+        return True
+    return a == b
+
+
+def _error_items(exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        return [(k, [m for e in v for m in e.messages]) for k, v in exc.error_dict.items()]
+    return [(None, exc.messages)]
+
+
+def default_lookup(ledger: Ledger, column: Column, user, text: str):
+    """Find a related record by its name among those the user may use (villages: a cadre's own)."""
+    f = ledger.model_field(column)
+    related = f.related_model
+    from zhenwu.core.models import User, Village
+
+    if related is Village:
+        qs = scoping.allowed_villages(user)
+        candidates = [text, text + "村", text.removesuffix("村"), text + "社区"]
+        obj = qs.filter(name__in=candidates).first()
+        if obj is None:
+            names = "、".join(qs.values_list("name", flat=True)[:20])
+            raise p.CellError(f"找不到村（社区）「{text}」，或不在您的管辖范围。可选：{names}")
+        return obj
+    if related is User:
+        qs = User.objects.filter(is_active=True, town_id=user.town_id)
+        obj = qs.filter(full_name=text).first() or qs.filter(username=text).first()
+        if obj is None:
+            raise p.CellError(f"找不到人员「{text}」（按姓名或用户名）")
+        return obj
+    qs = scoping.restrict(related.objects.all(), user)
+    name_field = "name" if any(x.name == "name" for x in related._meta.fields) else None
+    obj = qs.filter(**{name_field: text}).first() if name_field else None
+    if obj is None:
+        raise p.CellError(f"找不到{related._meta.verbose_name}「{text}」")
+    return obj
+
+
+# --- registry and HTTP helpers ---------------------------------------------------------------
+
+_ledgers: dict[str, type[Ledger]] = {}
+
+
+def register_ledger(cls: type[Ledger]) -> type[Ledger]:
+    _ledgers[cls.key] = cls
+    return cls
+
+
+def get_ledger(key: str) -> type[Ledger] | None:
+    return _ledgers.get(key)
+
+
+def all_ledgers() -> dict[str, type[Ledger]]:
+    return dict(_ledgers)
+
+
+def ledger_for(resource) -> Ledger:
+    """The resource's ledger, or one derived from its list columns (export only)."""
+    if resource.ledger is not None:
+        return resource.ledger()
+    cols = []
+    for name in resource.list_columns:
+        try:
+            f = resource.model._meta.get_field(name)
+            label = str(f.verbose_name)
+        except Exception:
+            label = name
+        cols.append(
+            Column(
+                key=name,
+                label=label,
+                kind="choice" if getattr(f, "choices", None) else "text",
+                export_only=True,
+            )
+        )
+    cls = type(
+        f"{resource.model.__name__}AutoLedger",
+        (Ledger,),
+        {
+            "key": resource.key,
+            "model": resource.model,
+            "columns": cols,
+            "title": resource.verbose_name,
+        },
+    )
+    return cls()
+
+
+def export_bytes(ledger: Ledger, queryset, user, fmt="xlsx") -> tuple[bytes, str, str]:
+    headers, rows = ledger.export_rows(queryset, user)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    name = f"{ledger.title or ledger.model._meta.verbose_name}-{stamp}"
+    if fmt == "csv":
+        return write_csv(headers, rows), f"{name}.csv", "text/csv; charset=utf-8"
+    return (
+        write_xlsx(headers, rows, sheet_name=str(ledger.model._meta.verbose_name)[:31]),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def export_response(ledger: Ledger, queryset, user, fmt="xlsx"):
+    from zhenwu.core.views.generic import export_http
+
+    content, filename, ctype = export_bytes(ledger, queryset, user, fmt)
+    return export_http(content, filename, ctype)
+
+
+def template_response(ledger_cls):
+    from zhenwu.core.views.generic import export_http
+
+    ledger = ledger_cls()
+    return export_http(
+        ledger.template(),
+        f"{ledger.title or ledger.model._meta.verbose_name}-导入模板.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

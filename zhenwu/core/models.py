@@ -1,0 +1,403 @@
+"""Cross-cutting models: towns and villages, departments, users and roles, the change log,
+attachments, comments, the holiday override table and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
+
+
+class Town(ChangeLoggedModel):
+    """A township (乡镇). The root of every domain record's scope."""
+
+    name = models.CharField("名称", max_length=50)
+    code = models.CharField(
+        "行政区划代码",
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{12}$", "行政区划代码应为12位数字")],
+        help_text="12位统计用区划代码，如 421081104000",
+    )
+    county = models.CharField("县（市、区）", max_length=50)
+    city = models.CharField("市（州）", max_length=50)
+    province = models.CharField("省", max_length=50)
+    area_km2 = models.DecimalField(
+        "国土面积（平方千米）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    motto = models.CharField("称号", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "乡镇"
+        verbose_name_plural = "乡镇"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class VillageKind(models.TextChoices):
+    VILLAGE = "village", "行政村"
+    COMMUNITY = "community", "社区"
+
+
+class Village(TownScopedModel):
+    """An administrative village (行政村) or community (社区) of a town."""
+
+    scope_module = "core"
+
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField(
+        "类型", max_length=12, choices=VillageKind.choices, default=VillageKind.VILLAGE
+    )
+    code = models.CharField(
+        "区划代码",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", "区划代码应为12位数字")],
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    secretary = models.CharField("党支部书记", max_length=30, blank=True)
+    population = models.PositiveIntegerField("户籍人口", null=True, blank=True)
+    area_mu = models.DecimalField(
+        "面积（亩）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField("备注", blank=True)
+    is_demo_name = models.BooleanField(
+        "示例名称", default=False, help_text="演示数据中未在访谈中出现的村名，待录入真实名称"
+    )
+
+    class Meta:
+        verbose_name = "村（社区）"
+        verbose_name_plural = "村（社区）"
+        ordering = ["town", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "name"], condition=Q(is_deleted=False), name="village_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentKind(models.TextChoices):
+    OFFICE = "office", "科室"
+    TASKFORCE = "taskforce", "专班"
+    CENTER = "center", "站所中心"
+
+
+# Modules a department can be given to edit. Later modules add theirs here.
+MODULE_CHOICES = [
+    ("core", "基础数据"),
+    ("plan", "工作计划"),
+    ("investment", "招商引资"),
+    ("projects", "重点项目"),
+    ("land", "征地拆迁"),
+    ("enterprises", "企业培育"),
+    ("inspections", "人居环境"),
+    ("agriculture", "农业农村"),
+    ("labor", "劳务品牌"),
+    ("cadres", "干部管理"),
+]
+
+
+class Department(TownScopedModel):
+    """A 科室 or 专班; its staff edit the modules it is given."""
+
+    scope_module = "core"
+
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField(
+        "类型", max_length=12, choices=DepartmentKind.choices, default=DepartmentKind.OFFICE
+    )
+    modules = models.JSONField(
+        "负责模块", default=list, blank=True, help_text="本部门人员可编辑的模块"
+    )
+    head = models.CharField("负责人", max_length=30, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["town", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "name"],
+                condition=Q(is_deleted=False),
+                name="department_unique_name",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def module_labels(self):
+        names = dict(MODULE_CHOICES)
+        return [names.get(m, m) for m in self.modules]
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "管理员"
+    LEADER = "leader", "领导"
+    STAFF = "staff", "科室人员"
+    VILLAGE = "village", "村干部"
+    INSPECTOR = "inspector", "督查员"
+    VIEWER = "viewer", "市县查看"
+
+
+class ZhenwuUserManager(UserManager):
+    pass
+
+
+class User(AbstractUser, ChangeLoggedModel):
+    """A person who signs in. The role decides what they may do; town, departments and
+    villages decide where. Scoping lives in `scoping.py`, nowhere else."""
+
+    changelog_secret_fields = ("password",)
+
+    role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.STAFF)
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属乡镇",
+        help_text="市县查看人员可不填（可查看全部乡镇）",
+    )
+    full_name = models.CharField("姓名", max_length=30, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    title = models.CharField("职务", max_length=50, blank=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="members", verbose_name="所属部门"
+    )
+    villages = models.ManyToManyField(
+        Village, blank=True, related_name="cadres", verbose_name="负责村（社区）"
+    )
+    can_see_personal_numbers = models.BooleanField(
+        "可查看完整证件号", default=False, help_text="否则身份证号、手机号在列表和导出中打码"
+    )
+
+    objects = ZhenwuUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_town_admin(self):
+        return self.is_superuser or self.role == Role.ADMIN
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    RESTORE = "restore", "恢复"
+    PURGE = "purge", "彻底删除"
+
+
+class ObjectChange(models.Model):
+    """One write to one record: who, when, through which door, before and after."""
+
+    time = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    user_name = models.CharField("操作人", max_length=150, blank=True)
+    source = models.CharField("途径", max_length=10)
+    request_id = models.CharField("请求号", max_length=32, blank=True, db_index=True)
+    action = models.CharField("操作", max_length=10, choices=ChangeAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField("对象ID")
+    object_repr = models.CharField("对象", max_length=200)
+    town = models.ForeignKey(
+        Town, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    changed_fields = models.JSONField("变更字段", default=list, blank=True)
+
+    village_path = "village"
+    village_null_visible = True
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @property
+    def model_label(self):
+        model = self.content_type.model_class()
+        return model._meta.verbose_name if model else self.content_type.model
+
+    def field_diffs(self):
+        """[(field label, before, after)] for the fields that changed, for display."""
+        model = self.content_type.model_class()
+        labels = {}
+        if model:
+            for f in model._meta.concrete_fields:
+                labels[f.attname] = str(f.verbose_name)
+                labels[f.name] = str(f.verbose_name)
+        before = self.before or {}
+        after = self.after or {}
+        return [(labels.get(k, k), before.get(k), after.get(k)) for k in self.changed_fields]
+
+
+def _attachment_path(instance, filename):
+    return (
+        f"attachments/{instance.town_id}/{timezone.now():%Y/%m}/{secrets.token_hex(8)}-{filename}"
+    )
+
+
+class Attachment(TownScopedModel):
+    """A file or photo attached to any record."""
+
+    village_path = "village"
+    village_null_visible = True
+    scope_module = "core"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    parent = GenericForeignKey("content_type", "object_id")
+    village = models.ForeignKey(
+        Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    mime_type = models.CharField("类型", max_length=100)
+    is_photo = models.BooleanField("照片", default=False)
+    caption = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="上传人",
+    )
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Comment(TownScopedModel):
+    """A remark in a record's comment thread."""
+
+    village_path = "village"
+    village_null_visible = True
+    scope_module = "core"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    parent = GenericForeignKey("content_type", "object_id")
+    village = models.ForeignKey(
+        Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="发表人",
+    )
+    body = models.TextField("内容", max_length=5000)
+
+    class Meta:
+        verbose_name = "评论"
+        verbose_name_plural = "评论"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.body[:40]
+
+
+class HolidayOverride(ChangeLoggedModel):
+    """An administrator's correction to the work calendar, from the State Council notice
+    (国务院办公厅关于部分节假日安排的通知), for years the holiday package does not cover yet."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=50, help_text="如：春节、国庆节调休上班")
+    source_doc = models.CharField("依据文件", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self):
+        return f"{self.user} 的令牌（{self.created_at:%Y-%m-%d}）"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(
+            user=user,
+            digest=cls.hash(raw),
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+        )
+        return raw

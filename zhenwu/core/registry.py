@@ -1,0 +1,138 @@
+"""One declaration per model gives it its whole surface (NetBox's habit): list with filter,
+search, sort, pagination and export; detail with attachments, comments and change log;
+create/edit/delete; Excel import and template; API (see `api_crud.py`).
+
+    resource = register(Resource(model=Village, key="villages", list_columns=[...], ...))
+    urlpatterns = resource.urls()
+
+URL names are always `app:model_action` (e.g. `core:village_list`, `core:village_detail`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, path, reverse
+
+_resources: dict[type, Resource] = {}
+_by_key: dict[str, Resource] = {}
+
+
+@dataclass
+class NavItem:
+    group: str
+    label: str
+    url_name: str
+    icon: str = "circle"
+    order: int = 100
+
+
+@dataclass
+class Resource:
+    model: type
+    key: str  # plural noun: URL path, ledger name for `zhenwu import/export`, API path tail
+    list_columns: list[str] = field(default_factory=list)
+    search_fields: list[str] = field(default_factory=list)
+    filter_fields: list[str] = field(default_factory=list)
+    form_fields: list[str] = field(default_factory=list)
+    detail_fields: list[str] | None = None
+    select_related: list[str] = field(default_factory=list)
+    prefetch_related: list[str] = field(default_factory=list)
+    default_sort: str | None = None
+    sortable: list[str] | None = None  # default: the list columns that are model fields
+    ledger: Any = None  # core.ledgers.Ledger subclass
+    form_class: Any = None
+    filterset_class: Any = None
+    personal_fields: tuple[str, ...] = ()  # masked unless the user may see personal numbers
+    nav: NavItem | None = None
+    detail_template: str | None = None  # extra block included on the detail page
+    list_template: str | None = None
+    can_create: bool = True
+    per_page: int = 50
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    def url_name(self, action: str) -> str:
+        return f"{self.app_label}:{self.model_name}_{action}"
+
+    def urls(self) -> list:
+        from zhenwu.core.views import generic as g
+
+        name = self.model_name
+        r = {"resource": self}
+        patterns = [
+            path(f"{self.key}/", g.ObjectListView.as_view(**r), name=f"{name}_list"),
+            path(f"{self.key}/<int:pk>/", g.ObjectDetailView.as_view(**r), name=f"{name}_detail"),
+            path(f"{self.key}/<int:pk>/edit/", g.ObjectEditView.as_view(**r), name=f"{name}_edit"),
+            path(f"{self.key}/<int:pk>/delete/", g.ObjectDeleteView.as_view(**r), name=f"{name}_delete"),
+            path(f"{self.key}/<int:pk>/changelog/", g.ObjectChangeLogView.as_view(**r), name=f"{name}_changelog"),
+            path(f"{self.key}/export/", g.ObjectExportView.as_view(**r), name=f"{name}_export"),
+        ]  # fmt: skip
+        if self.can_create:
+            patterns.append(
+                path(f"{self.key}/add/", g.ObjectEditView.as_view(**r), name=f"{name}_add")
+            )
+        if self.ledger is not None:
+            patterns += [
+                path(f"{self.key}/import/", g.ObjectImportView.as_view(**r), name=f"{name}_import"),
+                path(
+                    f"{self.key}/template/",
+                    g.ObjectTemplateView.as_view(**r),
+                    name=f"{name}_template",
+                ),
+            ]
+        return patterns
+
+
+def register(resource: Resource) -> Resource:
+    _resources[resource.model] = resource
+    _by_key[resource.key] = resource
+    return resource
+
+
+def resource_for(model_or_obj) -> Resource | None:
+    model = model_or_obj if isinstance(model_or_obj, type) else model_or_obj.__class__
+    return _resources.get(model)
+
+
+def resource_by_key(key: str) -> Resource | None:
+    return _by_key.get(key)
+
+
+def all_resources() -> list[Resource]:
+    return list(_resources.values())
+
+
+def url_for(obj, action: str = "detail") -> str | None:
+    resource = resource_for(obj)
+    if resource is None:
+        return None
+    try:
+        if action in ("list", "add", "export", "import", "template"):
+            return reverse(resource.url_name(action))
+        return reverse(resource.url_name(action), kwargs={"pk": obj.pk})
+    except NoReverseMatch:
+        return None
+
+
+_nav: list[NavItem] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if all(i.url_name != item.url_name for i in _nav):
+        _nav.append(item)
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_nav, key=lambda i: (i.order, i.label))

@@ -1,0 +1,94 @@
+"""The platform's own registered models: villages and departments."""
+
+from django import forms
+
+from zhenwu.core.forms import ResourceForm
+from zhenwu.core.ledgers import Column, Ledger, register_ledger
+from zhenwu.core.models import MODULE_CHOICES, Department, Village
+from zhenwu.core.registry import NavItem, Resource, register, register_nav
+
+
+@register_ledger
+class VillageLedger(Ledger):
+    key = "villages"
+    model = Village
+    title = "村（社区）名册"
+    match_on = ("name",)
+    columns = [
+        Column(
+            "name", "名称", required=True, synonyms=("村名", "村（社区）", "村社区名称", "村庄名称")
+        ),
+        Column(
+            "kind", "类型", kind="choice", synonyms=("村/社区",), synonyms_map={"村": "village"}
+        ),
+        Column("code", "区划代码", synonyms=("统计用区划代码", "行政区划代码", "代码")),
+        Column("order", "排序", kind="int", synonyms=("序号",)),
+        Column("secretary", "党支部书记", synonyms=("书记", "支部书记")),
+        Column("population", "户籍人口", kind="int", synonyms=("人口", "总人口")),
+        Column("area_mu", "面积（亩）", kind="area", synonyms=("面积", "国土面积")),
+        Column("note", "备注", synonyms=("说明",)),
+    ]
+
+
+village_resource = register(
+    Resource(
+        model=Village,
+        key="villages",
+        list_columns=["name", "kind", "code", "secretary", "population", "order"],
+        search_fields=["name", "code", "secretary"],
+        filter_fields=["kind"],
+        form_fields=["name", "kind", "code", "order", "secretary", "population", "area_mu", "note"],
+        detail_fields=[
+            "name",
+            "kind",
+            "code",
+            "order",
+            "secretary",
+            "population",
+            "area_mu",
+            "note",
+            "is_demo_name",
+        ],
+        default_sort="order",
+        ledger=VillageLedger,
+        nav=NavItem("base", "村（社区）", "core:village_list", "houses", 10),
+    )
+)
+
+
+class DepartmentForm(ResourceForm):
+    modules = forms.MultipleChoiceField(
+        label="负责模块",
+        choices=MODULE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="本部门人员可编辑的模块",
+    )
+
+    class Meta:
+        model = Department
+        fields = ["name", "kind", "head", "phone", "order", "modules"]
+
+
+department_resource = register(
+    Resource(
+        model=Department,
+        key="departments",
+        list_columns=["name", "kind", "head", "phone", "modules"],
+        search_fields=["name", "head"],
+        filter_fields=["kind"],
+        form_fields=["name", "kind", "head", "phone", "order", "modules"],
+        form_class=DepartmentForm,
+        personal_fields=("phone",),
+        default_sort="order",
+        nav=NavItem("base", "部门与专班", "core:department_list", "diagram-3", 20),
+    )
+)
+
+for item in [
+    NavItem("admin", "用户与权限", "core:user_list", "people", 10),
+    NavItem("admin", "变更记录", "core:changelog", "clock-history", 20),
+    NavItem("admin", "回收站", "core:recycle_bin", "trash", 30),
+    NavItem("admin", "节假日调整", "core:holiday_list", "calendar-week", 40),
+]:
+    register_nav(item)

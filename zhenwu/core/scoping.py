@@ -1,0 +1,157 @@
+"""The one scoping gate. Every page, API call, export and import asks `restrict()` what a user
+may see or change; nothing else filters by town or village. Out of scope looks like missing (404).
+
+Roles (core.models.Role):
+- admin      — everything in their town; manages users, the recycle bin and reference data.
+- leader     — reads everything in their town; approves (extensions, closures); edits nothing else.
+- staff      — reads everything in their town; edits the modules of their departments.
+- village    — reads and edits only records of their own villages; reads town-level records.
+- inspector  — reads the town; edits the inspections module.
+- viewer     — city/county: reads every town of the deployment (or only theirs, if one is set);
+               edits nothing.
+A superuser is an admin of every town.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from zhenwu.core.models import Role
+
+VIEW = "view"
+ADD = "add"
+CHANGE = "change"
+DELETE = "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+# Modules each non-staff role may edit (staff get theirs from their departments).
+ROLE_MODULES = {
+    Role.INSPECTOR: {"inspections"},
+}
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def module_of(model) -> str:
+    if hasattr(model, "module_label"):
+        return model.module_label()
+    return getattr(model, "scope_module", None) or model._meta.app_label
+
+
+def editable_modules(user) -> set[str]:
+    """Module labels the user may write to (before village restrictions)."""
+    if not _active(user):
+        return set()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return {"*"}
+    if user.role == Role.STAFF:
+        cache = getattr(user, "_zhenwu_modules", None)
+        if cache is None:
+            cache = set()
+            for modules in user.departments.filter(is_deleted=False).values_list(
+                "modules", flat=True
+            ):
+                cache.update(modules or [])
+            user._zhenwu_modules = cache
+        return cache
+    if user.role == Role.VILLAGE:
+        return {"*village*"}
+    return set(ROLE_MODULES.get(user.role, set()))
+
+
+def village_ids(user) -> list[int]:
+    cache = getattr(user, "_zhenwu_village_ids", None)
+    if cache is None:
+        cache = list(user.villages.filter(is_deleted=False).values_list("pk", flat=True))
+        user._zhenwu_village_ids = cache
+    return cache
+
+
+def can_write_model(user, model) -> bool:
+    """Whether the user may create/change/delete rows of this model at all (somewhere)."""
+    modules = editable_modules(user)
+    if "*" in modules:
+        return True
+    if "*village*" in modules:
+        # Village cadres write only records that belong to a village (theirs).
+        return bool(getattr(model, "village_path", None)) and module_of(model) != "core"
+    return module_of(model) in modules
+
+
+def can_approve(user) -> bool:
+    """Leaders and administrators approve extensions, closures and plan changes."""
+    return _active(user) and (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER))
+
+
+def _town_field(model) -> str | None:
+    names = {f.name for f in model._meta.get_fields()}
+    if "town" in names:
+        return "town"
+    if model._meta.model_name == "town":
+        return "pk"
+    return None
+
+
+def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
+    """The rows of `queryset` that `user` may `action` (view / add / change / delete)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not _active(user):
+        return queryset.none()
+    model = queryset.model
+    if action != VIEW and not can_write_model(user, model):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    town_field = _town_field(model)
+    if user.role == Role.VIEWER:
+        if action != VIEW:
+            return queryset.none()
+        if user.town_id and town_field:
+            return queryset.filter(**{town_field: user.town_id})
+        return queryset
+    if user.town_id is None:
+        return queryset.none()
+    if town_field:
+        queryset = queryset.filter(**{town_field: user.town_id})
+    if user.role == Role.VILLAGE:
+        path = getattr(model, "village_path", None)
+        if model._meta.model_name == "village" and model._meta.app_label == "core":
+            # Villages are reference data everyone reads; a cadre changes none of them.
+            return queryset if action == VIEW else queryset.none()
+        if path:
+            condition = Q(**{f"{path}__in": village_ids(user)})
+            if getattr(model, "village_null_visible", False) and action == VIEW:
+                condition |= Q(**{f"{path}__isnull": True})
+            queryset = queryset.filter(condition)
+        elif action != VIEW:
+            return queryset.none()
+    return queryset
+
+
+def can(user, action: str, obj) -> bool:
+    """Whether `user` may `action` this one object (re-checked after every save)."""
+    if obj is None or obj.pk is None:
+        return False
+    model = obj.__class__
+    manager = getattr(model, "all_objects", model._default_manager)
+    return restrict(manager.filter(pk=obj.pk), user, action).exists()
+
+
+def allowed_villages(user, action: str = CHANGE) -> QuerySet:
+    """Villages a user may attach records to (form choices): a cadre's own; everyone else's town."""
+    from zhenwu.core.models import Village
+
+    qs = Village.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.town_id is None:
+        return qs if (user.role == Role.VIEWER and action == VIEW) else qs.none()
+    qs = qs.filter(town_id=user.town_id)
+    if user.role == Role.VILLAGE:
+        qs = qs.filter(pk__in=village_ids(user))
+    return qs

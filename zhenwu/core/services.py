@@ -1,0 +1,212 @@
+"""Generic writes shared by every module: create, update (optimistic concurrency), soft delete,
+restore, attachments and comments. Each is atomic and attributed (the change log reads the actor).
+Modules write their own services for domain rules and call these for the plumbing."""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhenwu.core.actor import Actor, _current, current_actor
+from zhenwu.core.models import Attachment, Comment
+
+
+class StaleEdit(Exception):
+    """The record changed since the editor loaded it: refuse rather than overwrite."""
+
+    def __init__(self, obj, expected_version):
+        self.obj = obj
+        self.expected_version = expected_version
+        super().__init__(
+            f"「{obj}」已被他人修改（当前版本 {obj.version}，您编辑的是版本 {expected_version}），"
+            "请刷新后重新编辑。"
+        )
+
+
+@contextlib.contextmanager
+def attributed(user):
+    """Keep the door (source) of the current actor, attribute to `user`."""
+    actor = current_actor()
+    if actor.user is user:
+        yield actor
+        return
+    token = _current.set(Actor(user=user, source=actor.source, request_id=actor.request_id))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+@transaction.atomic
+def create_object(model, *, town, data: dict, acting_user, m2m: dict | None = None):
+    obj = model(town=town, **data)
+    obj.full_clean()
+    with attributed(acting_user):
+        obj.save()
+        for name, values in (m2m or {}).items():
+            getattr(obj, name).set(values)
+    return obj
+
+
+@transaction.atomic
+def update_object(obj, *, data: dict, acting_user, expected_version: int | None = None, m2m=None):
+    """Apply `data` to `obj`. With `expected_version`, refuse if someone saved in between —
+    checked with a conditional UPDATE so that two concurrent editors cannot both win."""
+    model = obj.__class__
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    if expected_version is not None:
+        bumped = model.all_objects.filter(pk=obj.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            current = model.all_objects.get(pk=obj.pk)
+            obj.version = current.version
+            raise StaleEdit(obj, expected_version)
+        obj.version = expected_version + 1
+    else:
+        obj.version = (obj.version or 0) + 1
+    with attributed(acting_user):
+        obj.save()
+        for name, values in (m2m or {}).items():
+            getattr(obj, name).set(values)
+    return obj
+
+
+@transaction.atomic
+def soft_delete(obj, *, acting_user, expected_version: int | None = None):
+    if expected_version is not None and obj.version != expected_version:
+        raise StaleEdit(obj, expected_version)
+    obj.is_deleted = True
+    obj.deleted_at = timezone.now()
+    obj.version += 1
+    with attributed(acting_user):
+        obj.save()
+    return obj
+
+
+@transaction.atomic
+def restore(obj, *, acting_user):
+    obj.is_deleted = False
+    obj.deleted_at = None
+    obj.version += 1
+    try:
+        obj.validate_constraints()
+    except ValidationError as exc:
+        raise ValidationError(f"无法恢复「{obj}」：{'；'.join(exc.messages)}") from exc
+    with attributed(acting_user):
+        obj.save()
+    return obj
+
+
+# --- Attachments and comments -------------------------------------------------------------
+
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+ALLOWED_EXTENSIONS = {
+    ".jpg", ".jpeg", ".png", ".webp", ".gif",
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".ppt", ".pptx", ".txt",
+    ".zip", ".rar", ".7z", ".ofd", ".wps", ".et",
+}  # fmt: skip
+
+
+def check_upload(uploaded) -> tuple[str, bool]:
+    """Server-side limits (the browser shrinks photos first, but never trust it).
+    Returns (mime type, is_photo) or raises ValidationError with a Chinese message."""
+    name = uploaded.name or ""
+    ext = Path(name).suffix.lower()
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            f"文件「{name}」大小 {uploaded.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB。"
+        )
+    if uploaded.size == 0:
+        raise ValidationError(f"文件「{name}」是空文件。")
+    if ext not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            f"不支持的文件类型「{ext or '无扩展名'}」。允许：{'、'.join(sorted(ALLOWED_EXTENSIONS))}"
+        )
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    is_photo = mime in PHOTO_TYPES
+    if is_photo:
+        from PIL import Image
+
+        try:
+            uploaded.seek(0)
+            with Image.open(uploaded) as img:
+                img.verify()
+        except Exception as exc:
+            raise ValidationError(f"文件「{name}」不是有效的图片。") from exc
+        finally:
+            uploaded.seek(0)
+    return mime, is_photo
+
+
+def _parent_fields(parent) -> dict:
+    village = parent.village_of() if hasattr(parent, "village_of") else None
+    if parent.__class__.__name__ == "Village":
+        village = parent
+    return {
+        "town_id": parent.town_id,
+        "content_type": ContentType.objects.get_for_model(parent.__class__),
+        "object_id": parent.pk,
+        "village": village,
+    }
+
+
+@transaction.atomic
+def add_attachment(parent, *, uploaded, acting_user, caption: str = "") -> Attachment:
+    mime, is_photo = check_upload(uploaded)
+    att = Attachment(
+        **_parent_fields(parent),
+        file=uploaded,
+        name=Path(uploaded.name).name[:200],
+        size=uploaded.size,
+        mime_type=mime,
+        is_photo=is_photo,
+        caption=caption[:200],
+        uploaded_by=acting_user,
+    )
+    with attributed(acting_user):
+        att.save()
+    return att
+
+
+@transaction.atomic
+def add_comment(parent, *, body: str, acting_user) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "评论内容不能为空。"})
+    if len(body) > 5000:
+        raise ValidationError({"body": "评论内容不能超过5000字。"})
+    comment = Comment(**_parent_fields(parent), body=body, author=acting_user)
+    with attributed(acting_user):
+        comment.save()
+    return comment
+
+
+def attachments_for(obj):
+    ct = ContentType.objects.get_for_model(obj.__class__)
+    return Attachment.objects.filter(content_type=ct, object_id=obj.pk).select_related(
+        "uploaded_by"
+    )
+
+
+def comments_for(obj):
+    ct = ContentType.objects.get_for_model(obj.__class__)
+    return Comment.objects.filter(content_type=ct, object_id=obj.pk).select_related("author")
+
+
+def changes_for(obj):
+    from zhenwu.core.models import ObjectChange
+
+    ct = ContentType.objects.get_for_model(obj.__class__)
+    return ObjectChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("user")

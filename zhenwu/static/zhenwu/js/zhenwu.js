@@ -1,0 +1,18 @@
+// Small behaviours used across pages (no inline scripts: the CSP allows only our own files).
+document.addEventListener("DOMContentLoaded", function () {
+  // <select data-autosubmit> submits its form when changed (filters, per-page).
+  document.body.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.requestSubmit();
+  });
+  // <button data-confirm="…"> asks before submitting.
+  document.body.addEventListener("click", function (e) {
+    var el = e.target.closest && e.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) e.preventDefault();
+  });
+  // <a data-print> prints the page.
+  document.body.addEventListener("click", function (e) {
+    var el = e.target.closest && e.target.closest("[data-print]");
+    if (el) { e.preventDefault(); window.print(); }
+  });
+});
