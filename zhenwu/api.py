@@ -14,6 +14,10 @@ from zhenwu.core.api import (
     villages_router,
 )
 from zhenwu.core.api_base import TokenAuth, session_auth
+from zhenwu.enterprises.api import router as enterprises_router
+from zhenwu.investment.api import router as investment_router
+from zhenwu.plan.api import router as plan_router
+from zhenwu.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="镇务 API",
@@ -72,3 +76,9 @@ api.add_router("/villages", villages_router)
 api.add_router("/departments", departments_router)
 api.add_router("/change-log", change_router)
 api.add_router("/tools", tools_router)
+
+# Each module's router declares its own paths (plural nouns, DESIGN.md "Interfaces").
+api.add_router("", plan_router)
+api.add_router("", investment_router)
+api.add_router("", enterprises_router)
+api.add_router("", projects_router)

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "zhenwu.core",
+    "zhenwu.plan",
+    "zhenwu.investment",
+    "zhenwu.enterprises",
+    "zhenwu.projects",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("plan/", include("zhenwu.plan.urls")),
+    path("investment/", include("zhenwu.investment.urls")),
+    path("enterprises/", include("zhenwu.enterprises.urls")),
+    path("projects/", include("zhenwu.projects.urls")),
     path("", include("zhenwu.core.urls")),
 ]
 

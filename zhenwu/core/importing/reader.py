@@ -754,7 +754,7 @@ class DataRows:
     """Iterable of ``(excel_row_number, {key: raw value})`` for the rows below the header.
 
     Skips completely blank rows (all found columns empty — pre-numbered empty template rows
-    count as blank), subtotal rows (``SKIP_WORDS``) and section heading rows (first non-empty
+    count as blank), copies of the header row (tables pasted together), subtotal rows (``SKIP_WORDS``) and section heading rows (first non-empty
     cell like ``一、续建项目`` / ``（二）工业项目``), and stops at the first footer row (``FOOTER_WORDS``).
     Empty cells come through as ``None``. After iterating, ``footer_row`` is the Excel row of the
     footer that ended the data (or ``None``) and ``skipped`` lists ``(row, reason)`` for the
@@ -798,6 +798,33 @@ class DataRows:
                     fill[(r, c)] = value
         return fill
 
+    def _repeated_header_check(self, items: list[tuple[str, int]]) -> Any:
+        """A test for copies of the header row among the data (tables pasted together)."""
+        if not items:
+            return None
+        first_key, first_col = min(items, key=lambda kv: kv[1])
+        rows = self.sheet.rows
+        header_rows = [rows[r] for r in (self.header.row - 1, self.header.row - 2) if r >= 0]
+        texts: dict[str, set[str]] = {key: set() for key, _ in items}
+        for row in header_rows:
+            for key, j in items:
+                if j < len(row) and isinstance(row[j], str) and row[j].strip():
+                    texts[key].add(normalize_header(row[j]))
+        if not texts[first_key]:
+            return None
+        first_texts = {row[first_col] for row in header_rows if first_col < len(row)}
+
+        def check(record: dict[str, Any]) -> bool:
+            v = record[first_key]
+            if type(v) is not str or v not in first_texts:
+                return False
+            return all(
+                v is None or (isinstance(v, str) and normalize_header(v) in texts[key])
+                for key, v in record.items()
+            )
+
+        return check
+
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         self.footer_row = None
         self.skipped = []
@@ -813,6 +840,7 @@ class DataRows:
         if skip_sections:
             first_chars.update("（(一二三四五六七八九十")
         rows = self.sheet.rows
+        repeat_check = self._repeated_header_check(items)
         for i in range(self.header.first_data_row - 1, len(rows)):
             row = rows[i]
             first = None
@@ -852,6 +880,9 @@ class DataRows:
                     record[key] = None if v == "" else v
                     blank = blank and record[key] is None
             if blank:
+                continue
+            if repeat_check is not None and repeat_check(record):
+                self.skipped.append((i + 1, "重复的表头行"))
                 continue
             yield i + 1, record
 

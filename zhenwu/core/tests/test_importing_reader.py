@@ -278,6 +278,21 @@ def test_footer_detection(footer, is_footer):
     assert data.footer_row == (3 if is_footer else None)
 
 
+def test_repeated_header_rows_are_skipped():
+    sheet = Sheet(
+        rows=[
+            ["序号", "项目名称", "签约时间"],
+            ["1", "甲", "2025-1-1"],
+            ["序号", "项目名称", "签约时间"],
+            ["1", "乙", "2025-1-2"],
+            ["", "项目名称", "签约日期"],  # not identical to the header: kept
+        ]
+    )
+    data = iter_rows(sheet, find_header(sheet, COLUMNS))
+    assert [v["name"] for _, v in data] == ["甲", "乙", "项目名称"]
+    assert data.skipped == [(3, "重复的表头行")]
+
+
 def test_footer_words_are_extensible():
     sheet = Sheet(rows=[["项目名称", "签约时间"], ["甲", "2025-1-1"], ["以下空白"], ["乙", "x"]])
     header = find_header(sheet, COLUMNS)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PlanConfig(AppConfig):
+    name = "zhenwu.plan"
+    label = "plan"
+    verbose_name = "工作计划"
+
+    def ready(self):
+        from zhenwu.plan.indicators import autodiscover
+
+        autodiscover()
