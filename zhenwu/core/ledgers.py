@@ -90,13 +90,33 @@ class Column(ColumnSpec):
     synonyms_map: dict | None = None  # further spellings of choice values
     lookup: Callable | None = None  # for fk: (ledger, user, text) -> object or raise CellError
     export: Callable | None = None  # obj -> cell value (default: attribute)
-    help: str = ""
     allow_negative: bool = False
     export_only: bool = False  # computed columns: exported, ignored on import
 
     @property
     def attr(self) -> str:
         return self.field_name or self.key
+
+    def format_hint(self) -> str:
+        hints = {
+            "amount": f"金额，单位{self.unit}；可写「1.2亿元」「8000万」「3,500」「三千」",
+            "area": "面积（亩）；也可写「平方米」「公顷」",
+            "date": "日期：2025-03-05、2025年3月5日、2025.3.5、2025/3/5",
+            "month": "月份：2025-03、2025年3月",
+            "int": "整数",
+            "decimal": "数字",
+            "percent": "百分比：85% 或 0.85",
+            "bool": "是 / 否",
+            "resident_id": "18位公民身份号码（校验位会检查）",
+            "uscc": "18位统一社会信用代码（校验位会检查）",
+            "fk": "填写名称",
+        }
+        return "；".join(x for x in (self.help_text, hints.get(self.kind, "")) if x)
+
+    def template_choices(self):
+        if self.kind == "choice" and self.choices is not None:
+            return [str(label) for _, label in self.choices]
+        return ()
 
 
 class Ledger:
@@ -140,8 +160,9 @@ class Ledger:
         if kind == "bool":
             return p.parse_bool
         if kind == "choice":
-            choices = c.choices if c.choices is not None else f.choices
-            return p.choice_parser(choices, c.synonyms_map)
+            if c.choices is None:
+                c.choices = f.choices  # the model's choices (also offered in the template)
+            return p.choice_parser(c.choices, c.synonyms_map)
         if kind in ("resident_id", "uscc", "phone"):
             return lambda v: p.parse_text(v, getattr(f, "max_length", None))
         if kind == "fk":

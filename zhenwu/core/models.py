@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from zhenwu.core.actor import Source
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
 
 
@@ -231,7 +232,7 @@ class ObjectChange(models.Model):
         verbose_name="操作人",
     )
     user_name = models.CharField("操作人", max_length=150, blank=True)
-    source = models.CharField("途径", max_length=10)
+    source = models.CharField("途径", max_length=10, choices=Source.CHOICES)
     request_id = models.CharField("请求号", max_length=32, blank=True, db_index=True)
     action = models.CharField("操作", max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

@@ -98,6 +98,8 @@ class Resource:
 def register(resource: Resource) -> Resource:
     _resources[resource.model] = resource
     _by_key[resource.key] = resource
+    if resource.nav is not None:
+        register_nav(resource.nav)
     return resource
 
 

@@ -1,0 +1,117 @@
+"""Browser journeys: Playwright driving Debian's Chromium (never a downloaded browser) against
+the live test server, with the demo loaded. Every request to another host is blocked and
+recorded, and a test fails if a page tried one (the product must work offline).
+
+Screenshots for docs/screenshots/ are written when ZHENWU_SCREENSHOTS=1 (make screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+DEMO_PASSWORD = "e2e-Pass-2025"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("ZHENWU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.skip("Debian 的 chromium 未安装（make test 会自动安装）")
+    return path
+
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from django.core.management import call_command
+
+    call_command("demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))
+
+
+class Session:
+    """A browser tab plus the helpers journeys need."""
+
+    def __init__(self, page, base_url, foreign):
+        self.page = page
+        self.base_url = base_url
+        self.foreign = foreign
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        self.goto("/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+    def shot(self, name: str, full_page: bool = True):
+        if os.environ.get("ZHENWU_SCREENSHOTS") == "1":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def session(browser, live_server, demo):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    foreign: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost", None) or route.request.url.startswith(
+            ("data:", "blob:")
+        ):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    s = Session(page, live_server.url, foreign)
+    yield s
+    context.close()
+    assert not foreign, f"页面试图访问外部主机：{foreign}"
+
+
+@pytest.fixture
+def phone(browser, live_server, demo):
+    """A phone-sized tab (village cadres and inspectors work on phones)."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield Session(page, live_server.url, [])
+    context.close()
