@@ -7,6 +7,7 @@ Screenshots for docs/screenshots/ are written when ZHENWU_SCREENSHOTS=1 (make sc
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -54,7 +55,7 @@ def browser():
 def demo(transactional_db):
     from django.core.management import call_command
 
-    call_command("demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))
+    call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
 
 
 class Session:
