@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 export ZHENWU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-pg test-fast lint check bench install deps-system clean
+.PHONY: run test test-pg lint check bench screenshots messages install deps-system clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -54,6 +54,16 @@ check: $(STAMP)
 ## Chromium and a CJK font for the browser tests (installed with apt when missing and root)
 deps-system:
 	@bash scripts/system-deps.sh
+
+## make screenshots — refresh docs/screenshots/ from the browser journeys
+screenshots: $(STAMP) deps-system
+	ZHENWU_TESTING=1 ZHENWU_SCREENSHOTS=1 $(BIN)/pytest -q -p no:xdist tests/e2e
+
+## make messages — refresh the English catalogue (needs gettext) and compile it
+messages: $(STAMP)
+	$(BIN)/zhenwu i18n_strings
+	cd zhenwu && ../$(BIN)/zhenwu makemessages -l en --no-obsolete --no-location
+	cd zhenwu && ../$(BIN)/zhenwu compilemessages -l en
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext
+
 from zhenwu.core.registry import nav_items
 
 GROUP_LABELS = {
@@ -29,12 +31,12 @@ def navigation(request):
             continue
         active = path == url or (url != "/" and path.startswith(url))
         groups.setdefault(item.group, []).append(
-            {"label": item.label, "url": url, "icon": item.icon, "active": active}
+            {"label": gettext(item.label), "url": url, "icon": item.icon, "active": active}
         )
     ordered = sorted(
         groups.items(), key=lambda kv: GROUP_ORDER.index(kv[0]) if kv[0] in GROUP_ORDER else 99
     )
     return {
-        "nav_groups": [{"label": GROUP_LABELS.get(k, k), "items": v} for k, v in ordered],
+        "nav_groups": [{"label": gettext(GROUP_LABELS.get(k, k)), "items": v} for k, v in ordered],
         "current_town": user.town,
     }

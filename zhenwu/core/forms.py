@@ -7,6 +7,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import models
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping, services
 from zhenwu.core.base import TownScopedModel
@@ -30,6 +31,7 @@ class ResourceForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
             self._scope_choices(name, field)
+            translate_field(field)
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):
@@ -106,6 +108,20 @@ class ResourceForm(forms.ModelForm):
         super()._post_clean()
 
 
+def translate_field(field) -> None:
+    """Model labels and choice labels are Chinese source strings; show them in the user's
+    language (the English catalogue carries them, see `zhenwu i18n_strings`)."""
+    if field.label:
+        field.label = gettext(str(field.label))
+    if field.help_text:
+        field.help_text = gettext(str(field.help_text))
+    choices = getattr(field, "choices", None)
+    if choices and not isinstance(field, forms.ModelChoiceField):
+        field.choices = [
+            (v, gettext(str(lbl)) if isinstance(lbl, str) else lbl) for v, lbl in choices
+        ]
+
+
 def build_filterset(resource, data, queryset, user):
     """A django-filter FilterSet from `resource.filter_fields` (or the resource's own class)."""
     if resource.filterset_class is not None:
@@ -125,6 +141,7 @@ def build_filterset(resource, data, queryset, user):
             elif field.queryset.model is User and user.town_id:
                 field.queryset = field.queryset.filter(town_id=user.town_id)
         if field is not None:
+            translate_field(field)
             field.widget.attrs.setdefault(
                 "class",
                 "form-select form-select-sm"

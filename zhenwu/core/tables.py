@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from zhenwu.core.idnumbers import mask_phone, mask_resident_id
 from zhenwu.core.registry import url_for
@@ -39,7 +40,7 @@ def field_of(model, name):
 def label_of(model, name) -> str:
     f = field_of(model, name)
     if f is not None:
-        return str(getattr(f, "verbose_name", name))
+        return gettext(str(getattr(f, "verbose_name", name)))
     attr = getattr(model, name, None)
     return str(
         getattr(attr, "short_description", None)
@@ -51,7 +52,7 @@ def display_value(obj, name, user=None, personal=()):
     """(text, url) for one field of one object, formatted for people."""
     f = field_of(obj.__class__, name)
     if f is not None and f.choices and not f.many_to_many:
-        return getattr(obj, f"get_{name}_display")(), None
+        return gettext(str(getattr(obj, f"get_{name}_display")())), None
     value = getattr(obj, name, None)
     if callable(value) and not isinstance(value, models.Manager):
         value = value()

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views import View
 
 from zhenwu.core import scoping, services
@@ -47,7 +48,7 @@ class ResourceView(LoginRequiredMixin, View):
         user = self.request.user
         ctx = {
             "resource": r,
-            "model_name": r.verbose_name,
+            "model_name": gettext(r.verbose_name),
             "can_add": r.can_create and scoping.can_write_model(user, r.model),
             "list_url": reverse(r.url_name("list")),
         }
