@@ -83,12 +83,13 @@ def _village_id(instance):
     return None
 
 
-def record(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
+def _entry(instance, action: str, before, after, changed, actor=None):
+    """An unsaved ObjectChange for one write, attributed to the current actor."""
     from zhenwu.core.models import ObjectChange
 
-    actor = current_actor()
+    actor = actor or current_actor()
     user = actor.user if getattr(actor.user, "pk", None) else None
-    return ObjectChange.objects.create(
+    return ObjectChange(
         user=user,
         user_name=(user.display_name if user else "") or "",
         source=actor.source,
@@ -105,32 +106,18 @@ def record(instance, action: str, before: dict | None, after: dict | None, chang
     )
 
 
+def record(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
+    entry = _entry(instance, action, before, after, changed)
+    entry.save()
+    return entry
+
+
 def log_bulk_create(instances) -> None:
     """For bulk paths (imports) that bypass signals: one 'create' entry per new row, in bulk."""
     from zhenwu.core.models import ObjectChange
 
     actor = current_actor()
-    user = actor.user if getattr(actor.user, "pk", None) else None
-    rows = []
-    for instance in instances:
-        after = snapshot_values(instance)
-        rows.append(
-            ObjectChange(
-                user=user,
-                user_name=(user.display_name if user else "") or "",
-                source=actor.source,
-                request_id=actor.request_id,
-                action="create",
-                content_type=ContentType.objects.get_for_model(instance.__class__),
-                object_id=instance.pk,
-                object_repr=str(instance)[:200],
-                town_id=getattr(instance, "town_id", None),
-                village_id=_village_id(instance),
-                before=None,
-                after=after,
-                changed_fields=[],
-            )
-        )
+    rows = [_entry(i, "create", None, snapshot_values(i), [], actor) for i in instances]
     ObjectChange.objects.bulk_create(rows, batch_size=1000)
 
 

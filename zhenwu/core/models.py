@@ -284,8 +284,9 @@ def _attachment_path(instance, filename):
     )
 
 
-class Attachment(TownScopedModel):
-    """A file or photo attached to any record."""
+class AttachedToRecord(TownScopedModel):
+    """Something hung on another record (any model): its scope follows the parent's town and
+    village, copied at creation so the gate can filter without a generic join."""
 
     village_path = "village"
     village_null_visible = True
@@ -297,6 +298,14 @@ class Attachment(TownScopedModel):
     village = models.ForeignKey(
         Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(AttachedToRecord):
+    """A file or photo attached to any record."""
+
     file = models.FileField("文件", upload_to=_attachment_path, max_length=300)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
@@ -321,19 +330,9 @@ class Attachment(TownScopedModel):
         return self.name
 
 
-class Comment(TownScopedModel):
+class Comment(AttachedToRecord):
     """A remark in a record's comment thread."""
 
-    village_path = "village"
-    village_null_visible = True
-    scope_module = "core"
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.BigIntegerField()
-    parent = GenericForeignKey("content_type", "object_id")
-    village = models.ForeignKey(
-        Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
