@@ -29,10 +29,16 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = path == url or (url != "/" and path.startswith(url))
         groups.setdefault(item.group, []).append(
-            {"label": gettext(item.label), "url": url, "icon": item.icon, "active": active}
+            {"label": gettext(item.label), "url": url, "icon": item.icon, "active": False}
         )
+    # Highlight the one entry whose URL is the longest prefix of the current path.
+    entries = [e for items in groups.values() for e in items]
+    matching = [
+        e for e in entries if path == e["url"] or (e["url"] != "/" and path.startswith(e["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     ordered = sorted(
         groups.items(), key=lambda kv: GROUP_ORDER.index(kv[0]) if kv[0] in GROUP_ORDER else 99
     )
