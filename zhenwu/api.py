@@ -2,6 +2,7 @@
 /api/v1/docs (served from this host). Every module adds its routers here."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -38,6 +39,17 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(DataError)
+def bad_data(request, exc):
+    # A value the database refuses (a NUL character, a number out of range): the caller's
+    # input, not a server fault.
+    return api.create_response(
+        request,
+        {"detail": [{"field": None, "message": "数据无效：含非法字符或超出范围"}]},
+        status=422,
+    )
 
 
 @api.exception_handler(AuthenticationError)

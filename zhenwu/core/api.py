@@ -1,6 +1,7 @@
 """The platform's API: tokens, villages, departments, the change log, and the ID tool."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the handlers' annotations at
+# runtime (`payload: in_schema` is a closure variable, `datetime` a module global).
 
 from datetime import datetime
 from typing import Literal

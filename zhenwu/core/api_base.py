@@ -1,17 +1,21 @@
 """API plumbing shared by every module: bearer-token auth, the scoping gate, error shapes,
 and a generic CRUD router so each model gets its API from a few lines."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the handlers' annotations at
+# runtime (`payload: in_schema` is a closure variable, `datetime` a module global).
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import HttpBearer
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from zhenwu.core import scoping, services
 from zhenwu.core.actor import Actor, Source, _current
@@ -35,12 +39,27 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-def session_auth(request):
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_active:
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session (same-origin pages call the API). A plain function would
+    skip CSRF (ninja's views are csrf_exempt), so unsafe methods check the CSRF token here —
+    only when a session user is present, so a token client with a bad token still gets 401."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF 校验失败：请刷新页面后重试。")
         _current.set(Actor(user=user, source=Source.API))
         return user
-    return None
+
+
+session_auth = SessionAuth()
 
 
 class Pagination(LimitOffsetPagination):

@@ -39,7 +39,7 @@ from zhenwu.core.importing.reader import (
     read_table,
 )
 from zhenwu.core.importing.writer import template_xlsx, write_csv, write_xlsx
-from zhenwu.core.tables import mask, may_see_personal
+from zhenwu.core.tables import label_of, mask, may_see_personal, personal_kind
 
 MASK_CHAR = "*"
 
@@ -476,15 +476,20 @@ def ledger_for(resource) -> Ledger:
             f = resource.model._meta.get_field(name)
             label = str(f.verbose_name)
         except Exception:
-            label = name
-        cols.append(
-            Column(
-                key=name,
-                label=label,
-                kind="choice" if getattr(f, "choices", None) else "text",
-                export_only=True,
-            )
-        )
+            f = None
+            label = label_of(resource.model, name)
+        kind = "choice" if getattr(f, "choices", None) else "text"
+        export = None
+        if f is None:
+            export = _export_attribute(name)  # a property or method of the model
+        elif f.many_to_many:
+            export = _export_list(name)
+        elif name in resource.personal_fields:
+            # Masked unless the user may see personal numbers, as in the list.
+            kind = "phone" if personal_kind(name) == "phone" else "resident_id"
+        elif isinstance(f, models.JSONField):
+            export = _export_list(name)
+        cols.append(Column(key=name, label=label, kind=kind, export=export, export_only=True))
     cls = type(
         f"{resource.model.__name__}AutoLedger",
         (Ledger,),
@@ -496,6 +501,32 @@ def ledger_for(resource) -> Ledger:
         },
     )
     return cls()
+
+
+def _export_list(name):
+    def export(obj):
+        value = getattr(obj, name, None)
+        if isinstance(value, models.Manager):
+            value = list(value.all())
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(v) for v in value)
+        return value
+
+    return export
+
+
+def _export_attribute(name):
+    def export(obj):
+        value = getattr(obj, name, None)
+        if callable(value):
+            value = value()
+        if isinstance(value, models.Model):
+            return str(value)
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(v) for v in value)
+        return value
+
+    return export
 
 
 def export_bytes(ledger: Ledger, queryset, user, fmt="xlsx") -> tuple[bytes, str, str]:

@@ -11,8 +11,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/api/v1/docs"):
-            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        # Every page, the API docs included (Swagger UI is served locally and runs under it).
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
         )
@@ -38,3 +38,21 @@ class ActorMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+class NulCharacterMiddleware:
+    """Drop NUL characters from query parameters: PostgreSQL text cannot hold them, so a
+    `?q=%00` in a search box would otherwise answer 500 there (and never match on SQLite)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            cleaned = request.GET.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key, [v.replace("\x00", "") for v in cleaned.getlist(key)])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

@@ -84,8 +84,15 @@ def update_object(obj, *, data: dict, acting_user, expected_version: int | None 
 
 @transaction.atomic
 def soft_delete(obj, *, acting_user, expected_version: int | None = None):
-    if expected_version is not None and obj.version != expected_version:
-        raise StaleEdit(obj, expected_version)
+    if expected_version is not None:
+        # The same conditional UPDATE as update_object: a concurrent edit makes this one stale.
+        bumped = obj.__class__.all_objects.filter(pk=obj.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            obj.version = obj.__class__.all_objects.get(pk=obj.pk).version
+            raise StaleEdit(obj, expected_version)
+        obj.version = expected_version
     obj.is_deleted = True
     obj.deleted_at = timezone.now()
     obj.version += 1
@@ -209,4 +216,6 @@ def changes_for(obj):
     from zhenwu.core.models import ObjectChange
 
     ct = ContentType.objects.get_for_model(obj.__class__)
-    return ObjectChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("user")
+    return ObjectChange.objects.filter(content_type=ct, object_id=obj.pk).select_related(
+        "user", "content_type"
+    )

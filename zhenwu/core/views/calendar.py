@@ -59,7 +59,10 @@ def holiday_list(request):
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
-        date(year, 1, 1)
+        # The year grid shows whole weeks, which spill past 9999-12-31; a work plan needs
+        # nothing outside these bounds anyway.
+        if not 1900 <= year <= 2199:
+            raise ValueError(year)
     except ValueError:
         year = today.year
     form = HolidayOverrideForm(request.POST or None)

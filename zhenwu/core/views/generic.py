@@ -70,6 +70,8 @@ def filtered_queryset(request, resource: Resource, queryset):
     allowed = Table(resource, request.user).sortable_names()
     if sort.lstrip("-") in allowed:
         qs = qs.order_by(sort, "pk")
+    elif not qs.ordered:
+        qs = qs.order_by("pk")  # stable pages for models without a default ordering
     return qs, filterset, q, sort
 
 
@@ -82,6 +84,8 @@ class ObjectListView(ResourceView):
         table = Table(r, request.user, rows=page.object_list, sort=sort)
         params = request.GET.copy()
         params.pop("page", None)
+        header_params = params.copy()
+        header_params.pop("sort", None)  # a header link sets its own sort
         ctx = self.context(
             table=table,
             page=page,
@@ -89,6 +93,7 @@ class ObjectListView(ResourceView):
             q=q,
             sort=sort,
             querystring=params.urlencode(),
+            sort_querystring=header_params.urlencode(),
             export_url=reverse(r.url_name("export")) + ("?" + params.urlencode() if params else ""),
             import_url=reverse(r.url_name("import"))
             if r.ledger and scoping.can_write_model(request.user, r.model)

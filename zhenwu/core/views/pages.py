@@ -3,6 +3,7 @@ attachments and comments on any record, users, and the holiday override table.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,12 +47,24 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if self.request.GET.get("expired"):
+        request = self.request
+        # A session cookie that no longer signs anyone in, on the way back to a page: the
+        # session expired (idle timeout), so say so rather than show a bare login form.
+        stale_cookie = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not request.user.is_authenticated
+            and request.GET.get("next")
+        )
+        if request.GET.get("expired") or stale_cookie:
             ctx["expired"] = True
         return ctx
 
 
 def lockout(request, credentials=None, *args, **kwargs):
+    """django-axes' answer once an account is locked (AXES_LOCKOUT_CALLABLE): the page, or JSON
+    for the API's token endpoint."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "登录失败次数过多，请15分钟后再试。"}, status=429)
     return render(request, "core/lockout.html", status=429)
 
 

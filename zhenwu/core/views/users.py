@@ -19,11 +19,15 @@ from zhenwu.core.services import attributed
 
 
 def users_in_scope(user):
-    if not (user.is_authenticated and user.is_town_admin):
+    """The accounts an administrator manages: a superuser all; a town administrator the
+    accounts of their town, never a superuser's (whose password they could otherwise reset)."""
+    if not (user.is_authenticated and user.is_active and user.is_town_admin):
         return User.objects.none()
     qs = User.objects.all()
     if not user.is_superuser:
-        qs = qs.filter(town_id=user.town_id)
+        if user.town_id is None:
+            return User.objects.none()
+        qs = qs.filter(town_id=user.town_id, is_superuser=False)
     return qs
 
 

@@ -1,0 +1,72 @@
+"""`zhenwu demo [--password P]` (DESIGN.md "Interfaces"): the town, its ten villages in order,
+the accounts, idempotence. The demo is loaded once for the module (see conftest.py)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from zhenwu.core.models import Department, Role, Town, User, Village
+from zhenwu.core.testing import ApiClient
+from zhenwu.core.tests.conftest import DEMO_PASSWORD
+
+FIRST_VILLAGES = ["管家铺村", "永福村", "古夹垸村"]
+
+
+@pytest.fixture
+def demo(demo_db, db):
+    return demo_db
+
+
+def _counts():
+    return {
+        "Town": Town.objects.count(),
+        "Village": Village.all_objects.count(),
+        "Department": Department.all_objects.count(),
+        "User": User.objects.count(),
+    }
+
+
+def test_demo_builds_nankou_with_ten_villages_in_order(demo):
+    town = Town.objects.get()
+    assert (town.name, town.county) == ("南口镇", "石首市")
+    names = list(Village.objects.filter(town=town).values_list("name", flat=True))
+    assert len(names) == 10 and names[:3] == FIRST_VILLAGES
+    assert Village.objects.filter(town=town, kind="community").count() == 1
+
+
+def test_village_accounts_follow_the_api_order(demo):
+    api = ApiClient(User.objects.get(username="admin"))
+    villages = api.get("villages", limit=100).json()["items"]
+    assert [v["name"] for v in villages[:3]] == FIRST_VILLAGES
+    for i, village in enumerate(villages, start=1):
+        user = User.objects.get(username=f"village{i}")
+        assert user.role == Role.VILLAGE
+        assert list(user.villages.values_list("pk", flat=True)) == [village["id"]]
+
+
+def test_demo_accounts_sign_in_with_the_password(demo, client):
+    for username in ("admin", "leader", "village1", "village10"):
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD), username
+    response = client.post("/login/", {"username": "village1", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/villages/").status_code == 200
+
+
+def test_demo_admin_and_leader_roles(demo):
+    assert User.objects.get(username="admin").role == Role.ADMIN
+    leader = User.objects.get(username="leader")
+    assert leader.role == Role.LEADER and leader.town.name == "南口镇"
+
+
+def test_demo_prints_the_accounts(demo):
+    assert "village1" in demo and DEMO_PASSWORD in demo
+
+
+def test_demo_again_makes_no_duplicates_and_resets_the_password(demo):
+    before = _counts()
+    call_command("demo", password="Another-Pass-9", stdout=io.StringIO())
+    assert _counts() == before
+    assert User.objects.get(username="village3").check_password("Another-Pass-9")
