@@ -136,3 +136,36 @@ def autodiscover() -> None:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("indicators")
+
+
+# --- the plan's own indicators ---------------------------------------------------------------
+
+
+def _tasks_closed(ctx: IndicatorContext) -> QuerySet:
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from zhenwu.plan.models import Task, TaskStatus
+
+    end = timezone.make_aware(datetime.combine(ctx.cutoff, time.max))
+    start = timezone.make_aware(datetime.combine(ctx.year_start, time.min))
+    qs = Task.objects.filter(
+        town=ctx.town, status=TaskStatus.CLOSED, closed_at__gte=start, closed_at__lte=end
+    )
+    source = ctx.param("source")
+    if source:
+        qs = qs.filter(source=source)
+    return qs
+
+
+@register_indicator(
+    "plan.tasks_closed_count",
+    "已销号督办任务数",
+    unit="项",
+    records=_tasks_closed,
+    params={"source": "来源（plan 工作计划 / meeting 会议决定 / instruction 领导批示；默认全部）"},
+    description="年度内已销号的督办任务（按销号时间计入）。",
+)
+def tasks_closed_count(ctx: IndicatorContext) -> Decimal:
+    return Decimal(_tasks_closed(ctx).count())
