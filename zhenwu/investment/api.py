@@ -1,3 +1,390 @@
-from ninja import Router
+"""招商引资 API (mounted at /api/v1/): investments CRUD through `restrict()`, the stage move,
+monthly funds received, follow-ups and the timeline. Errors are `{"detail": ...}`; validation
+errors are 422 with Chinese messages naming the field."""
+# No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
+
+from datetime import date, datetime
+from datetime import date as Date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from zhenwu.core import scoping
+from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
+from zhenwu.core.importing.parsers import CellError, parse_month
+from zhenwu.core.models import Department, User
+from zhenwu.core.services import StaleEdit
+from zhenwu.core.tables import mask, may_see_personal
+from zhenwu.investment import services
+from zhenwu.investment.models import FollowUp, FundsReceipt, Investment, InvestmentEvent
+from zhenwu.investment.selectors import with_flags
 
 router = Router(tags=["招商引资"])
+
+
+class InvestmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    investor_name: str
+    investor_uscc: str
+    investor_origin: str
+    industry_code: str
+    industry_chain: str
+    project_type: str
+    nature: str
+    original_id: int | None
+    planned_total_wan: float | None
+    fixed_asset_wan: float | None
+    land_mu: float | None
+    site: str
+    village_id: int | None
+    leader_id: int | None
+    department_id: int | None
+    contact_name: str
+    contact_phone: str
+    source: str
+    stage: str
+    stage_label: str = Field(..., alias="get_stage_display")
+    lead_on: date | None
+    negotiating_on: date | None
+    signed_on: date | None
+    started_on: date | None
+    completed_on: date | None
+    producing_on: date | None
+    terminated_on: date | None
+    termination_reason: str
+    signing_type: str
+    signing_event: str
+    planned_start_on: date | None
+    planned_production_on: date | None
+    problems: str
+    note: str
+    above_100m: bool
+    size_band: str | None
+    flags: list[str]
+    town_id: int
+    version: int
+
+    @staticmethod
+    def resolve_contact_phone(obj, context):
+        request = context.get("request") if context else None
+        user = getattr(request, "auth", None)
+        if obj.contact_phone and not may_see_personal(user):
+            return mask(obj.contact_phone, "phone")
+        return obj.contact_phone
+
+    @staticmethod
+    def resolve_above_100m(obj):
+        from zhenwu.investment.rules import is_above_100m
+
+        return is_above_100m(obj.planned_total_wan)
+
+    @staticmethod
+    def resolve_flags(obj):
+        return [key for key, _, _ in obj.flags()]
+
+
+class InvestmentIn(Schema):
+    code: str
+    name: str
+    investor_name: str = ""
+    investor_uscc: str = ""
+    investor_origin: str = ""
+    industry_code: str = ""
+    industry_chain: str = ""
+    project_type: str = "industrial"
+    nature: str = "new"
+    original_id: int | None = None
+    planned_total_wan: Decimal | None = None
+    fixed_asset_wan: Decimal | None = None
+    land_mu: Decimal | None = None
+    site: str = ""
+    village_id: int | None = None
+    leader_id: int | None = None
+    department_id: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    source: str = ""
+    stage: str = "lead"
+    lead_on: date | None = None
+    negotiating_on: date | None = None
+    signed_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    producing_on: date | None = None
+    signing_type: str = ""
+    signing_event: str = ""
+    planned_start_on: date | None = None
+    planned_production_on: date | None = None
+    problems: str = ""
+    note: str = ""
+
+
+class InvestmentPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    investor_name: str | None = None
+    investor_uscc: str | None = None
+    investor_origin: str | None = None
+    industry_code: str | None = None
+    industry_chain: str | None = None
+    project_type: str | None = None
+    nature: str | None = None
+    original_id: int | None = None
+    planned_total_wan: Decimal | None = None
+    fixed_asset_wan: Decimal | None = None
+    land_mu: Decimal | None = None
+    site: str | None = None
+    village_id: int | None = None
+    leader_id: int | None = None
+    department_id: int | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    source: str | None = None
+    stage: str | None = None
+    lead_on: date | None = None
+    negotiating_on: date | None = None
+    signed_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    producing_on: date | None = None
+    signing_type: str | None = None
+    signing_event: str | None = None
+    planned_start_on: date | None = None
+    planned_production_on: date | None = None
+    problems: str | None = None
+    note: str | None = None
+    version: int | None = None
+
+
+TEXT_FIELDS = {
+    f.name
+    for f in Investment._meta.concrete_fields
+    if f.get_internal_type() in ("CharField", "TextField")
+}
+
+
+def _resolve_relations(user, data: dict) -> dict:
+    """Turn `*_id` inputs into objects the user may use; anything else is a 422 naming it."""
+    out = {}
+    for name, value in data.items():
+        if name in TEXT_FIELDS and value is None:
+            value = ""  # null text means empty
+        if not name.endswith("_id"):
+            out[name] = value
+            continue
+        field = name.removesuffix("_id")
+        if value is None:
+            out[field] = None
+            continue
+        if field == "village":
+            obj = scoping.allowed_villages(user).filter(pk=value).first()
+            message = "找不到该村（社区），或不在您的管辖范围"
+        elif field == "leader":
+            obj = User.objects.filter(pk=value, is_active=True, town_id=user.town_id).first()
+            message = "找不到该包保领导（须为本镇在职人员）"
+        elif field == "department":
+            obj = scoping.restrict(Department.objects.all(), user).filter(pk=value).first()
+            message = "找不到该责任单位"
+        elif field == "original":
+            obj = scoping.restrict(Investment.objects.all(), user).filter(pk=value).first()
+            message = "找不到原项目"
+        else:
+            raise ValidationError({name: "未知字段"})
+        if obj is None:
+            raise ValidationError({name: f"{message}（{value}）"})
+        out[field] = obj
+    return out
+
+
+def _create(request, data):
+    data = _resolve_relations(request.auth, data)
+    return services.create_investment(town=request.auth.town, data=data, acting_user=request.auth)
+
+
+def _update(request, obj, data, version):
+    data = _resolve_relations(request.auth, data)
+    return services.update_investment(
+        obj, data=data, acting_user=request.auth, expected_version=version
+    )
+
+
+router.add_router(
+    "/investments",
+    crud_router(
+        Investment,
+        out_schema=InvestmentOut,
+        in_schema=InvestmentIn,
+        patch_schema=InvestmentPatch,
+        queryset=lambda: with_flags(
+            Investment.objects.select_related("village", "leader")
+        ).order_by("-signed_on", "-id"),
+        tags=["招商引资"],
+        create=_create,
+        update=_update,
+        filters={
+            "stage": "stage",
+            "year": "signed_on__year",
+            "project_type": "project_type",
+            "village": "village_id",
+        },
+    ),
+)
+
+
+def _changeable(request, pk) -> Investment:
+    obj = scoping.restrict(Investment.objects.all(), request.auth, scoping.CHANGE).filter(pk=pk)
+    obj = obj.first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _visible(request, pk) -> Investment:
+    obj = scoping.restrict(Investment.objects.all(), request.auth).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+class StageIn(Schema):
+    stage: str
+    date: Date | None = None  # `Date`: this field name shadows the type in the class body
+    reason: str | None = None
+    version: int | None = None
+
+
+@router.post(
+    "/investments/{int:pk}/stage",
+    response={200: InvestmentOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def move_stage(request, pk: int, payload: StageIn):
+    """Move the project forward (or to 终止 with a reason). Backwards moves answer 422."""
+    obj = _changeable(request, pk)
+    try:
+        return services.move_stage(
+            obj,
+            payload.stage,
+            payload.date,
+            request.auth,
+            reason=payload.reason,
+            expected_version=payload.version,
+        )
+    except StaleEdit as exc:
+        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc)})
+
+
+class FundsOut(Schema):
+    id: int
+    investment_id: int
+    month: date
+    amount_wan: float
+    out_of_province_wan: float
+    note: str
+
+
+class FundsIn(Schema):
+    month: str
+    amount_wan: Decimal
+    out_of_province_wan: Decimal | None = None
+    note: str = ""
+
+
+@router.get("/investments/{int:pk}/funds", response=list[FundsOut])
+@paginate(Pagination)
+def list_funds(request, pk: int):
+    obj = _visible(request, pk)
+    return scoping.restrict(FundsReceipt.objects.filter(investment=obj), request.auth).order_by(
+        "month"
+    )
+
+
+@router.post("/investments/{int:pk}/funds", response={201: FundsOut, 404: ErrorOut, 422: ErrorOut})
+def add_funds(request, pk: int, payload: FundsIn):
+    """Record (or replace) one month's 到位资金. `month`: "2025-03" or "2025-03-01"."""
+    obj = _changeable(request, pk)
+    try:
+        month = parse_month(payload.month)
+    except CellError as exc:
+        return Status(422, {"detail": [{"field": "month", "message": f"月份：{exc}"}]})
+    if month is None:
+        return Status(422, {"detail": [{"field": "month", "message": "月份不能为空"}]})
+    try:
+        receipt = services.record_funds(
+            obj,
+            month=month,
+            amount_wan=payload.amount_wan,
+            out_of_province_wan=payload.out_of_province_wan,
+            note=payload.note,
+            acting_user=request.auth,
+        )
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc)})
+    return Status(201, receipt)
+
+
+class FollowUpOut(Schema):
+    id: int
+    investment_id: int
+    on_date: date
+    note: str
+    next_on: date | None
+    by_id: int | None
+
+
+class FollowUpIn(Schema):
+    on_date: date
+    note: str
+    next_on: date | None = None
+
+
+@router.get("/investments/{int:pk}/follow-ups", response=list[FollowUpOut])
+@paginate(Pagination)
+def list_follow_ups(request, pk: int):
+    obj = _visible(request, pk)
+    return scoping.restrict(FollowUp.objects.filter(investment=obj), request.auth)
+
+
+@router.post(
+    "/investments/{int:pk}/follow-ups",
+    response={201: FollowUpOut, 404: ErrorOut, 422: ErrorOut},
+)
+def add_follow_up(request, pk: int, payload: FollowUpIn):
+    obj = _changeable(request, pk)
+    try:
+        follow_up = services.add_follow_up(
+            obj,
+            on_date=payload.on_date,
+            note=payload.note,
+            next_on=payload.next_on,
+            acting_user=request.auth,
+        )
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc)})
+    return Status(201, follow_up)
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(..., alias="get_kind_display")
+    on_date: date
+    from_stage: str
+    to_stage: str
+    message: str
+    user_id: int | None
+    created_at: datetime
+
+
+@router.get("/investments/{int:pk}/events", response=list[EventOut])
+@paginate(Pagination)
+def list_events(request, pk: int):
+    """The project timeline, newest first."""
+    obj = _visible(request, pk)
+    return InvestmentEvent.objects.filter(investment=obj)
