@@ -1,3 +1,537 @@
-from ninja import Router
+"""API of the projects module. Mounted at the API root: paths are declared in full.
+
+- `POST /tools/schedule` — the scheduling tool (stores nothing; exact shape in issue 4).
+- `/projects` — list/detail/create/patch/delete through the scoping gate.
+- `/projects/{id}/milestones` — a project's milestones with their predecessors.
+- `/projects/{id}/schedule` — the tool's shape, computed from the stored milestones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from zhenwu.core import scoping
+from zhenwu.core import services as core_services
+from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
+from zhenwu.core.models import Department, User
+from zhenwu.core.workcalendar import get_calendar
+from zhenwu.projects import selectors, services
+from zhenwu.projects.models import (
+    Milestone,
+    MilestoneDependency,
+    Project,
+    ProjectCategory,
+    ProjectStatus,
+)
+from zhenwu.projects.scheduling import CalendarDays, ScheduleError, schedule_spec
 
 router = Router(tags=["重点项目"])
+
+CALENDARS = {"cn-workdays": get_calendar, "calendar-days": CalendarDays}
+MAX_DAYS = 100_000
+
+SCHEDULE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["mode", "tasks"],
+                    "properties": {
+                        "mode": {"type": "string", "enum": ["backward", "forward"]},
+                        "deadline": {"type": "string", "format": "date"},
+                        "start": {"type": "string", "format": "date"},
+                        "calendar": {"type": "string", "enum": list(CALENDARS)},
+                        "tasks": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "duration": {"type": "integer"},
+                                    "predecessors": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "key": {"type": "string"},
+                                                "lag": {"type": "integer"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+class ScheduleTaskOut(Schema):
+    key: str
+    early_start: str
+    early_finish: str
+    late_start: str
+    late_finish: str
+    total_float: int
+    critical: bool
+
+
+class ScheduleOut(Schema):
+    project_start: str
+    project_finish: str
+    tasks: list[ScheduleTaskOut]
+
+
+def _unprocessable(message: str):
+    return Status(422, {"detail": message})
+
+
+@router.post(
+    "/tools/schedule",
+    response={200: ScheduleOut, 422: ErrorOut},
+    tags=["工具"],
+    openapi_extra=SCHEDULE_BODY,
+)
+def schedule_tool(request):
+    """Critical-path scheduling (倒排工期 backward from `deadline`, or forward from `start`) on
+    the Chinese working calendar (`cn-workdays`, State Council holidays and 调休) or on
+    calendar days. Stores nothing. Errors answer 422 with a message naming the task."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _unprocessable("请求体不是有效的 JSON")
+    if not isinstance(body, dict):
+        return _unprocessable("请求体应为 JSON 对象")
+    mode = body.get("mode")
+    if mode not in ("backward", "forward"):
+        return _unprocessable(f"mode 取值无效：{mode!r}（应为 backward 或 forward）")
+    cal_name = body.get("calendar", "cn-workdays")
+    if cal_name not in CALENDARS:
+        return _unprocessable(
+            f"calendar 取值无效：{cal_name!r}（应为 cn-workdays 或 calendar-days）"
+        )
+    field = "deadline" if mode == "backward" else "start"
+    raw = body.get(field)
+    if not isinstance(raw, str):
+        return _unprocessable(f"{field} 缺失或无效：{mode} 模式须提供 {field}（YYYY-MM-DD）")
+    try:
+        anchor = date.fromisoformat(raw)
+        if len(raw) != 10:
+            raise ValueError
+    except ValueError:
+        return _unprocessable(f"{field} 日期无效：{raw!r}（应为 YYYY-MM-DD）")
+    tasks = body.get("tasks")
+    if not isinstance(tasks, list):
+        return _unprocessable("tasks 缺失或不是列表")
+    for t in tasks:
+        if isinstance(t, dict):
+            preds = t.get("predecessors", [])
+            if preds is not None and not isinstance(preds, list):
+                return _unprocessable(f"任务「{t.get('key')}」的 predecessors 应为列表")
+            # Beyond any real plan (≈ 400 years of working days): refuse before computing.
+            numbers = [t.get("duration")] + [
+                p.get("lag") for p in preds or () if isinstance(p, dict)
+            ]
+            if any(isinstance(n, int) and abs(n) > MAX_DAYS for n in numbers):
+                return _unprocessable(
+                    f"任务「{t.get('key')}」的工期或间隔过大（绝对值不能超过 {MAX_DAYS}）"
+                )
+    try:
+        result = schedule_spec(tasks, mode=mode, anchor=anchor, calendar=CALENDARS[cal_name]())
+    except ScheduleError as exc:
+        return _unprocessable(exc.message)
+    return result.to_dict()
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    year: int | None
+    village_id: int | None
+    leader_id: int | None
+    department_id: int | None
+    team: list[int]
+    investment_id: int | None
+    total_investment: float | None
+    annual_investment: float | None
+    completed_investment: float | None
+    location: str
+    plan_text: str
+    approved_on: date | None
+    planned_start: date | None
+    planned_finish: date | None
+    actual_start: date | None
+    building_since: date | None
+    actual_finish: date | None
+    deadline: date | None
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category.key
+
+    @staticmethod
+    def resolve_category_label(obj):
+        return obj.category.label
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_team(obj):
+        return [u.pk for u in obj.team.all()]
+
+
+class ProjectIn(Schema):
+    name: str
+    category: str = "key"
+    status: ProjectStatus = ProjectStatus.PLANNING
+    year: int | None = None
+    village_id: int | None = None
+    leader_id: int | None = None
+    department_id: int | None = None
+    team: list[int] | None = None
+    total_investment: float | None = None
+    annual_investment: float | None = None
+    completed_investment: float | None = None
+    location: str = ""
+    plan_text: str = ""
+    approved_on: date | None = None
+    planned_start: date | None = None
+    planned_finish: date | None = None
+    actual_start: date | None = None
+    building_since: date | None = None
+    actual_finish: date | None = None
+    deadline: date | None = None
+    note: str = ""
+    version: int | None = None
+
+
+class ProjectPatch(Schema):
+    name: str | None = None
+    category: str | None = None
+    status: ProjectStatus | None = None
+    year: int | None = None
+    village_id: int | None = None
+    leader_id: int | None = None
+    department_id: int | None = None
+    team: list[int] | None = None
+    total_investment: float | None = None
+    annual_investment: float | None = None
+    completed_investment: float | None = None
+    location: str | None = None
+    plan_text: str | None = None
+    approved_on: date | None = None
+    planned_start: date | None = None
+    planned_finish: date | None = None
+    actual_start: date | None = None
+    building_since: date | None = None
+    actual_finish: date | None = None
+    deadline: date | None = None
+    note: str | None = None
+    version: int | None = None
+
+
+def _resolve(request, data: dict):
+    """Turn ids and keys into objects the caller may use; a bad one names its field."""
+    from decimal import Decimal
+
+    user = request.auth
+    out = dict(data)
+    team = out.pop("team", None)
+    if "category" in out:
+        services.ensure_categories(user.town, user)
+        cat = (
+            scoping.restrict(ProjectCategory.objects.all(), user)
+            .filter(key=out["category"])
+            .first()
+        )
+        if cat is None:
+            raise ValidationError({"category": f"项目类别「{out['category']}」不存在"})
+        out["category"] = cat
+    if out.get("village_id") is not None:
+        village = scoping.allowed_villages(user).filter(pk=out.pop("village_id")).first()
+        if village is None:
+            raise ValidationError({"village_id": "村（社区）不存在或不在您的管辖范围"})
+        out["village"] = village
+    elif "village_id" in out:
+        out.pop("village_id")
+        out["village"] = None
+    for key, model in (("leader_id", User), ("department_id", Department)):
+        if key not in out:
+            continue
+        value = out.pop(key)
+        name = key.removesuffix("_id")
+        if value is None:
+            out[name] = None
+            continue
+        qs = model.objects.filter(town_id=user.town_id, pk=value)
+        obj = qs.first()
+        if obj is None:
+            raise ValidationError(
+                {key: f"{'包保领导' if name == 'leader' else '责任单位'}（id={value}）不存在"}
+            )
+        out[name] = obj
+    members = None
+    if team is not None:
+        members = list(User.objects.filter(town_id=user.town_id, pk__in=team, is_active=True))
+        if len(members) != len(set(team)):
+            raise ValidationError({"team": "专班成员中有不存在的人员"})
+    for key in ("total_investment", "annual_investment", "completed_investment"):
+        if out.get(key) is not None:
+            out[key] = Decimal(str(out[key]))
+    return out, members
+
+
+def _create_project(request, data):
+    if not request.auth.town_id:
+        raise ValidationError("您不属于任何乡镇，不能新建项目")
+    data, team = _resolve(request, data)
+    return services.project_create(
+        town=request.auth.town, data=data, team=team, acting_user=request.auth
+    )
+
+
+def _update_project(request, obj, data, version):
+    data, team = _resolve(request, data)
+    return services.project_update(
+        obj, data=data, team=team, acting_user=request.auth, expected_version=version
+    )
+
+
+projects_crud = crud_router(
+    Project,
+    out_schema=ProjectOut,
+    in_schema=ProjectIn,
+    patch_schema=ProjectPatch,
+    queryset=lambda: Project.objects.select_related("category").prefetch_related("team"),
+    tags=["重点项目"],
+    create=_create_project,
+    update=_update_project,
+    filters={"status": "status", "category": "category__key", "village": "village_id"},
+)
+router.add_router("/projects", projects_crud)
+
+
+# --- milestones -----------------------------------------------------------------------------
+
+
+class PredecessorIn(Schema):
+    key: str | None = None  # the predecessor's name
+    id: int | None = None
+    lag: int = 0
+
+
+class PredecessorOut(Schema):
+    id: int
+    key: str
+    lag: int
+
+
+class MilestoneOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    order: int
+    duration: int
+    calendar_days: bool
+    fixed_start: date | None
+    actual_start: date | None
+    actual_finish: date | None
+    percent_complete: float
+    note: str
+    predecessors: list[PredecessorOut]
+    version: int
+
+    @staticmethod
+    def resolve_predecessors(obj):
+        return [
+            {"id": d.predecessor_id, "key": d.predecessor.name, "lag": d.lag}
+            for d in obj.predecessor_links.all()
+            if not d.is_deleted and not d.predecessor.is_deleted
+        ]
+
+
+class MilestoneIn(Schema):
+    name: str
+    duration: int = 1
+    order: int = 0
+    calendar_days: bool = False
+    fixed_start: date | None = None
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    percent_complete: float = 0
+    note: str = ""
+    predecessors: list[PredecessorIn] = []
+
+
+class MilestonePatch(Schema):
+    name: str | None = None
+    duration: int | None = None
+    order: int | None = None
+    calendar_days: bool | None = None
+    fixed_start: date | None = None
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    percent_complete: float | None = None
+    note: str | None = None
+    predecessors: list[PredecessorIn] | None = None
+    version: int | None = None
+
+
+def _project(request, pk, action=scoping.VIEW) -> Project:
+    obj = scoping.restrict(Project.objects.all(), request.auth, action).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _milestones_qs(project):
+    return Milestone.objects.filter(project=project).prefetch_related(
+        "predecessor_links__predecessor"
+    )
+
+
+def _set_predecessors(milestone: Milestone, preds: list[dict], acting_user) -> None:
+    """Replace a milestone's predecessors; a cycle or an unknown milestone refuses it all."""
+    project = milestone.project
+    by_name = {m.name: m for m in Milestone.objects.filter(project=project)}
+    by_id = {m.pk: m for m in by_name.values()}
+    wanted = {}
+    for p in preds:
+        target = by_id.get(p.get("id")) if p.get("id") is not None else by_name.get(p.get("key"))
+        if target is None:
+            ref = p.get("key") if p.get("key") is not None else p.get("id")
+            raise ValidationError(
+                {"predecessors": f"节点「{milestone.name}」的前置节点「{ref}」不存在"}
+            )
+        wanted[target.pk] = (target, int(p.get("lag") or 0))
+    for dep in MilestoneDependency.objects.filter(successor=milestone):
+        if dep.predecessor_id not in wanted:
+            core_services.soft_delete(dep, acting_user=acting_user)
+        else:
+            target, lag = wanted.pop(dep.predecessor_id)
+            if dep.lag != lag:
+                core_services.update_object(dep, data={"lag": lag}, acting_user=acting_user)
+    for target, lag in wanted.values():
+        try:
+            services.dependency_add(
+                predecessor=target, successor=milestone, lag=lag, acting_user=acting_user
+            )
+        except ValidationError as exc:
+            raise ValidationError({"predecessors": "；".join(exc.messages)}) from exc
+    services.check_network(project)
+
+
+@router.get("/projects/{int:pk}/milestones", response=list[MilestoneOut])
+@paginate(Pagination)
+def milestone_list(request, pk: int):
+    return _milestones_qs(_project(request, pk))
+
+
+@router.post(
+    "/projects/{int:pk}/milestones",
+    response={201: MilestoneOut, 404: ErrorOut, 422: ErrorOut},
+)
+def milestone_create(request, pk: int, payload: MilestoneIn):
+    project = _project(request, pk, scoping.CHANGE)
+    data = payload.dict()
+    preds = [p for p in data.pop("predecessors")]
+    try:
+        with transaction.atomic():
+            m = services.milestone_create(project=project, data=data, acting_user=request.auth)
+            if preds:
+                _set_predecessors(m, preds, request.auth)
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc)})
+    return Status(201, _milestones_qs(project).get(pk=m.pk))
+
+
+@router.patch(
+    "/projects/{int:pk}/milestones/{int:mid}",
+    response={200: MilestoneOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def milestone_update(request, pk: int, mid: int, payload: MilestonePatch):
+    project = _project(request, pk, scoping.CHANGE)
+    m = Milestone.objects.filter(project=project, pk=mid).first()
+    if m is None:
+        return Status(404, {"detail": "未找到"})
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    preds = data.pop("predecessors", None)
+    try:
+        with transaction.atomic():
+            m = services.milestone_update(
+                m, data=data, acting_user=request.auth, expected_version=version
+            )
+            if preds is not None:
+                _set_predecessors(m, preds, request.auth)
+    except core_services.StaleEdit as exc:
+        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc)})
+    return _milestones_qs(project).get(pk=m.pk)
+
+
+@router.delete("/projects/{int:pk}/milestones/{int:mid}", response={204: None, 404: ErrorOut})
+def milestone_delete(request, pk: int, mid: int):
+    project = _project(request, pk, scoping.CHANGE)
+    m = Milestone.objects.filter(project=project, pk=mid).first()
+    if m is None:
+        return Status(404, {"detail": "未找到"})
+    services.milestone_delete(m, acting_user=request.auth)
+    return Status(204, None)
+
+
+@router.get("/projects/{int:pk}/schedule", response={200: dict, 404: ErrorOut, 422: ErrorOut})
+def project_schedule(request, pk: int, as_of: date | None = None):
+    """The tool's shape from the stored milestones: backward from the project's deadline (or
+    forward from its planned start when it has none). Extra fields: `mode`, `deadline`,
+    `forecast_finish` and `days_short` (re-forecast with actual dates as of `as_of`), and per
+    task `id`, `name`, `forecast_start`, `forecast_finish`, `status`, `late_start_passed`."""
+    project = _project(request, pk)
+    ps = selectors.project_schedule(project, as_of=as_of)
+    if not ps.ok:
+        return Status(422, {"detail": f"项目「{project.name}」无法排期：{ps.error}"})
+    out = ps.plan.to_dict()
+    for task, row in zip(out["tasks"], ps.rows, strict=True):
+        f = row.forecast
+        task.update(
+            id=row.milestone.pk,
+            name=row.milestone.name,
+            forecast_start=f.early_start.isoformat(),
+            forecast_finish=f.early_finish.isoformat(),
+            status=f.status,
+            late_start_passed=row.late_start_passed,
+            slack=row.slack,
+        )
+    out.update(
+        mode=ps.mode,
+        deadline=project.deadline.isoformat() if project.deadline else None,
+        as_of=ps.as_of.isoformat(),
+        forecast_finish=ps.forecast_finish.isoformat(),
+        days_short=ps.days_short,
+        calendar_confirmed=ps.calendar_confirmed,
+    )
+    return out

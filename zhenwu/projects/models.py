@@ -1,0 +1,559 @@
+"""Key projects (项目为王): projects with their leader, team and plan (一项目一领导一专班一方案),
+milestones scheduled backward from the deadline (倒排工期), weekly dispatch (周调度), problem
+lists (问题清单) and frozen baselines. Rules live in `services.py`, `rules.py` and the pure
+engine `scheduling.py`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from zhenwu.core.base import LiveManager, TownScopedModel
+
+
+class ProjectChildManager(LiveManager):
+    """Records of a project disappear with it when it goes to the recycle bin (and come back
+    when it is restored): lists, counts and the API never show orphans."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(project__is_deleted=False)
+
+
+class DependencyManager(LiveManager):
+    """Links whose milestones (or project) are in the recycle bin do not count."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                predecessor__is_deleted=False,
+                successor__is_deleted=False,
+                successor__project__is_deleted=False,
+            )
+        )
+
+
+AMOUNT = dict(
+    max_digits=14,
+    decimal_places=2,
+    null=True,
+    blank=True,
+    validators=[MinValueValidator(Decimal(0), "金额不能为负数")],
+)
+AREA = dict(
+    max_digits=12,
+    decimal_places=2,
+    null=True,
+    blank=True,
+    validators=[MinValueValidator(Decimal(0), "面积不能为负数")],
+)
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNING = "planning", "谋划"
+    PREPARING = "preparing", "前期"
+    BUILDING = "building", "在建"
+    COMPLETED = "completed", "竣工"
+    OPERATING = "operating", "投产"
+
+
+# Statuses at or after the start of construction (for counts and the 三未 rules).
+STARTED_STATUSES = (ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.OPERATING)
+FINISHED_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.OPERATING)
+
+
+class FarmlandBuildType(models.TextChoices):
+    NEW = "new", "新建"
+    UPGRADE = "upgrade", "改造提升"
+
+
+class ProblemLevel(models.TextChoices):
+    TOWN = "town", "镇级协调"
+    CITY = "city", "提请市级协调"
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", "未销号"
+    CLOSED = "closed", "已销号"
+
+
+# The categories every town starts with (`services.ensure_categories`); admins may add more.
+DEFAULT_CATEGORIES = [
+    ("key", "重点项目", 10),
+    ("livelihood", "民生实事", 20),
+    ("farmland", "高标准农田", 30),
+    ("other", "其他", 90),
+]
+
+
+class ProjectCategory(TownScopedModel):
+    """A kind of project (重点项目 / 民生实事 / 高标准农田 / 其他 …), configurable per town.
+    `key` is what plan indicators bind to (`projects.completed_count?category=livelihood`)."""
+
+    scope_module = "projects"
+
+    key = models.SlugField(
+        "代码", max_length=30, help_text="英文代码，指标按此筛选，如 key、livelihood"
+    )
+    label = models.CharField("名称", max_length=30)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "项目类别"
+        verbose_name_plural = "项目类别"
+        ordering = ["town", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "key"],
+                condition=Q(is_deleted=False),
+                name="projectcategory_unique_key",
+                violation_error_message="本镇已有相同代码的项目类别",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Project(TownScopedModel):
+    """A key project, livelihood project (民生实事) or farmland project."""
+
+    village_path = "village"
+
+    name = models.CharField("项目名称", max_length=100)
+    category = models.ForeignKey(
+        ProjectCategory, on_delete=models.PROTECT, related_name="projects", verbose_name="类别"
+    )
+    investment = models.ForeignKey(
+        "investment.Investment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="关联招商项目",
+    )
+    year = models.PositiveSmallIntegerField(
+        "建设年度",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(2000, "年度应在2000—2100之间"),
+            MaxValueValidator(2100, "年度应在2000—2100之间"),
+        ],
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNING
+    )
+    total_investment = models.DecimalField("计划总投资（万元）", **AMOUNT)
+    annual_investment = models.DecimalField("年度计划投资（万元）", **AMOUNT)
+    completed_investment = models.DecimalField("累计完成投资（万元）", **AMOUNT)
+    location = models.CharField("建设地点", max_length=100, blank=True)
+    village = models.ForeignKey(
+        "core.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="所在村（社区）",
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        verbose_name="包保领导",
+    )
+    department = models.ForeignKey(
+        "core.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="责任单位",
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="project_teams",
+        verbose_name="专班成员",
+    )
+    plan_text = models.TextField(
+        "推进方案", blank=True, help_text="一项目一方案：建设内容、推进措施、时间节点"
+    )
+    approved_on = models.DateField("立项日期", null=True, blank=True)
+    planned_start = models.DateField("计划开工", null=True, blank=True)
+    planned_finish = models.DateField("计划竣工", null=True, blank=True)
+    actual_start = models.DateField("实际开工", null=True, blank=True)
+    building_since = models.DateField(
+        "主体施工开始", null=True, blank=True, help_text="实质性建设（主体工程）开始日期"
+    )
+    actual_finish = models.DateField("实际竣工", null=True, blank=True)
+    deadline = models.DateField(
+        "完成时限", null=True, blank=True, help_text="倒排工期的截止日期（最晚竣工日）"
+    )
+    is_demo = models.BooleanField("演示数据", default=False)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        ordering = ["town", "category__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "name"],
+                condition=Q(is_deleted=False),
+                name="project_unique_name",
+                violation_error_message="本镇已有同名项目",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        pairs = [
+            ("planned_finish", "planned_start", "计划竣工日期不能早于计划开工日期"),
+            ("actual_finish", "actual_start", "实际竣工日期不能早于实际开工日期"),
+            ("building_since", "actual_start", "主体施工开始日期不能早于实际开工日期"),
+        ]
+        for later, earlier, message in pairs:
+            a, b = getattr(self, later), getattr(self, earlier)
+            if a and b and a < b:
+                errors[later] = message
+        if self.actual_finish and not self.actual_start:
+            errors["actual_start"] = "已填实际竣工日期，请同时填写实际开工日期"
+        if self.status in FINISHED_STATUSES and not self.actual_finish:
+            errors["actual_finish"] = "项目已竣工/投产，请填写实际竣工日期"
+        if self.status in STARTED_STATUSES and not self.actual_start:
+            errors["actual_start"] = "项目已开工，请填写实际开工日期"
+        if errors:
+            raise ValidationError(errors)
+
+
+class FarmlandDetail(TownScopedModel):
+    """高标准农田 project fields (domain-rules §6; 《农田建设项目管理办法》)."""
+
+    village_path = "project__village"
+    scope_module = "projects"
+
+    objects = ProjectChildManager()
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="farmland", verbose_name="项目"
+    )
+    approval_no = models.CharField("批复文号", max_length=100, blank=True)
+    build_type = models.CharField(
+        "建设类型", max_length=10, choices=FarmlandBuildType.choices, default=FarmlandBuildType.NEW
+    )
+    area_mu = models.DecimalField("建设面积（亩）", **AREA)
+    water_saving_mu = models.DecimalField("高效节水灌溉面积（亩）", **AREA)
+    new_farmland_mu = models.DecimalField("新增耕地（亩）", **AREA)
+    fiscal_funds = models.DecimalField("财政资金（万元）", **AMOUNT)
+
+    class Meta:
+        verbose_name = "高标准农田信息"
+        verbose_name_plural = "高标准农田信息"
+
+    def __str__(self):
+        return f"{self.project} 农田信息"
+
+    @property
+    def per_mu_investment(self) -> Decimal | None:
+        """亩均投资（元/亩）= 总投资（万元）× 10000 ÷ 建设面积（亩）。"""
+        total = self.project.total_investment
+        if not total or not self.area_mu:
+            return None
+        return (total * 10000 / self.area_mu).quantize(Decimal("0.01"))
+
+
+class Milestone(TownScopedModel):
+    """A node (节点) of a project's schedule."""
+
+    village_path = "project__village"
+    scope_module = "projects"
+
+    objects = ProjectChildManager()
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name="项目"
+    )
+    name = models.CharField("节点名称", max_length=60)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    duration = models.PositiveIntegerField(
+        "工期", default=1, help_text="工作日（勾选「按日历天」则为日历天）；0 表示里程碑"
+    )
+    calendar_days = models.BooleanField(
+        "按日历天", default=False, help_text="如公示期、养护期等按自然日计算的工期"
+    )
+    fixed_start = models.DateField(
+        "固定开始日期", null=True, blank=True, help_text="必须在此日开始（如上级定的开工仪式）"
+    )
+    actual_start = models.DateField("实际开始", null=True, blank=True)
+    actual_finish = models.DateField("实际完成", null=True, blank=True)
+    percent_complete = models.DecimalField(
+        "完成百分比",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=[
+            MinValueValidator(Decimal(0), "完成百分比应在0—100之间"),
+            MaxValueValidator(Decimal(100), "完成百分比应在0—100之间"),
+        ],
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "节点"
+        verbose_name_plural = "节点"
+        ordering = ["project", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                condition=Q(is_deleted=False),
+                name="milestone_unique_name",
+                violation_error_message="本项目已有同名节点",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.name} · {self.name}" if self.project_id else self.name
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    display_name.fget.short_description = "节点"
+
+    def clean(self):
+        errors = {}
+        if self.actual_finish and self.actual_start and self.actual_finish < self.actual_start:
+            errors["actual_finish"] = "实际完成日期不能早于实际开始日期"
+        if self.actual_finish and not self.actual_start:
+            errors["actual_start"] = "已填实际完成日期，请同时填写实际开始日期"
+        if self.project_id and self.town_id and self.project.town_id != self.town_id:
+            errors["project"] = "项目不属于本镇"
+        if errors:
+            raise ValidationError(errors)
+
+
+class MilestoneDependency(TownScopedModel):
+    """Finish-to-start link: the successor may start `lag` working days after the predecessor
+    finishes (negative lag = may overlap)."""
+
+    village_path = "successor__project__village"
+    scope_module = "projects"
+
+    objects = DependencyManager()
+
+    predecessor = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="successor_links", verbose_name="前置节点"
+    )
+    successor = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+        verbose_name="后续节点",
+    )
+    lag = models.IntegerField(
+        "间隔（工作日）",
+        default=0,
+        validators=[
+            MinValueValidator(-365, "间隔应在 -365 到 365 个工作日之间"),
+            MaxValueValidator(365, "间隔应在 -365 到 365 个工作日之间"),
+        ],
+    )
+
+    class Meta:
+        verbose_name = "节点前置关系"
+        verbose_name_plural = "节点前置关系"
+        ordering = ["successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                condition=Q(is_deleted=False),
+                name="milestonedependency_unique",
+                violation_error_message="这两个节点之间已有前置关系",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.name} → {self.successor.name}"
+
+    def clean(self):
+        if self.predecessor_id and self.successor_id:
+            if self.predecessor_id == self.successor_id:
+                raise ValidationError({"predecessor": "节点不能以自身为前置节点"})
+            if self.predecessor.project_id != self.successor.project_id:
+                raise ValidationError({"predecessor": "前置节点必须属于同一项目"})
+
+
+class Baseline(TownScopedModel):
+    """A frozen plan (基线): each milestone's planned dates at the moment of freezing."""
+
+    village_path = "project__village"
+    scope_module = "projects"
+
+    objects = ProjectChildManager()
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="baselines", verbose_name="项目"
+    )
+    name = models.CharField("基线名称", max_length=60)
+    taken_on = models.DateField("冻结日期")
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="冻结人",
+    )
+    project_start = models.DateField("计划开始")
+    project_finish = models.DateField("计划完成")
+    # {milestone id (str): {"name", "start", "finish"}} — dates ISO
+    data = models.JSONField("节点计划", default=dict)
+
+    class Meta:
+        verbose_name = "计划基线"
+        verbose_name_plural = "计划基线"
+        ordering = ["project", "-taken_on", "-id"]
+
+    def __str__(self):
+        return f"{self.project.name} · {self.name}"
+
+
+def monday_of(day):
+    return day - timedelta(days=day.weekday())
+
+
+class WeeklyReport(TownScopedModel):
+    """周调度: one progress report per project per ISO week (stored as its Monday)."""
+
+    village_path = "project__village"
+    scope_module = "projects"
+
+    objects = ProjectChildManager()
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="weekly_reports", verbose_name="项目"
+    )
+    week = models.DateField("周次（周一）", help_text="填写该周任意一天，保存为该周周一")
+    text = models.TextField("本周进展")
+    percent = models.DecimalField(
+        "形象进度（%）",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=[
+            MinValueValidator(Decimal(0), "形象进度应在0—100之间"),
+            MaxValueValidator(Decimal(100), "形象进度应在0—100之间"),
+        ],
+    )
+    investment_completed = models.DecimalField("累计完成投资（万元）", **AMOUNT)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填报人",
+    )
+
+    class Meta:
+        verbose_name = "周调度"
+        verbose_name_plural = "周调度"
+        ordering = ["-week", "project"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "week"],
+                condition=Q(is_deleted=False),
+                name="weeklyreport_unique_week",
+                violation_error_message="该项目本周已填报周调度",
+            )
+        ]
+
+    def __str__(self):
+        if not self.week:
+            return "周调度"
+        iso = self.week.isocalendar()
+        name = self.project.name if self.project_id else ""
+        return f"{name} {iso.year}年第{iso.week}周"
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    display_name.fget.short_description = "周次"
+
+    def clean(self):
+        if self.week:
+            self.week = monday_of(self.week)
+
+
+class Problem(TownScopedModel):
+    """问题清单: a blocker with an owner and a deadline, closed (销号) with its resolution."""
+
+    village_path = "project__village"
+    scope_module = "projects"
+
+    objects = ProjectChildManager()
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="problems", verbose_name="项目"
+    )
+    description = models.TextField("问题描述")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_problems",
+        verbose_name="责任人",
+    )
+    raised_on = models.DateField("提出日期")
+    deadline = models.DateField("解决时限", null=True, blank=True)
+    level = models.CharField(
+        "协调层级", max_length=10, choices=ProblemLevel.choices, default=ProblemLevel.TOWN
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    resolution = models.TextField("解决情况", blank=True)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "问题"
+        verbose_name_plural = "问题清单"
+        ordering = ["status", "deadline", "id"]
+
+    def __str__(self):
+        text = self.description.strip().splitlines()[0] if self.description else ""
+        return text[:40] or "问题"
+
+    def clean(self):
+        errors = {}
+        if self.status == ProblemStatus.CLOSED:
+            if not (self.resolution or "").strip():
+                errors["resolution"] = "销号须填写解决情况"
+            if not self.closed_on:
+                errors["closed_on"] = "销号须填写销号日期"
+        elif self.closed_on:
+            errors["closed_on"] = "未销号的问题不能有销号日期"
+        if self.closed_on and self.raised_on and self.closed_on < self.raised_on:
+            errors["closed_on"] = "销号日期不能早于提出日期"
+        if self.deadline and self.raised_on and self.deadline < self.raised_on:
+            errors["deadline"] = "解决时限不能早于提出日期"
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue(self, as_of) -> bool:
+        return self.status == ProblemStatus.OPEN and bool(self.deadline) and self.deadline < as_of

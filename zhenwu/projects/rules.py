@@ -1,0 +1,169 @@
+"""Pure rules of the projects module: the "三未" lists, the 在建 gate (一项目一领导一专班一方案),
+weekly-dispatch weeks and the milestone traffic light. Plain values in, plain values out — every
+edge is unit-tested in `tests/test_rules.py`. Definitions are repeated in `docs/projects.md`.
+
+All rules are *as of* a date (DESIGN.md "Time"): only what had happened by that day counts, so
+the picture of 30 June 2025 can be replayed later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# --- 三未 ------------------------------------------------------------------------------------
+
+APPROVED_NOT_STARTED = "approved_not_started"
+STARTED_NOT_BUILDING = "started_not_building"
+BUILDING_NOT_FINISHED = "building_not_finished"
+SANWEI_LABELS = {
+    APPROVED_NOT_STARTED: "立项未开工",
+    STARTED_NOT_BUILDING: "开工未建设",
+    BUILDING_NOT_FINISHED: "建设未竣工",
+}
+SANWEI_HELP = {
+    APPROVED_NOT_STARTED: "已立项，计划开工日期已过，仍未开工",
+    STARTED_NOT_BUILDING: "已开工满30个日历天，主体工程仍未开始施工",
+    BUILDING_NOT_FINISHED: "已开工，完成时限（无时限则计划竣工日期）已过，仍未竣工",
+}
+# A project that started but shows no substantial construction after this many calendar days
+# is "开工未建设" (a month is the usual patience of the town's weekly dispatch).
+STARTED_NOT_BUILDING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ProjectDates:
+    approved_on: date | None = None
+    planned_start: date | None = None
+    planned_finish: date | None = None
+    actual_start: date | None = None
+    building_since: date | None = None
+    actual_finish: date | None = None
+    deadline: date | None = None
+
+
+def _by(d: date | None, as_of: date) -> bool:
+    """The event with date `d` had happened by the end of `as_of`."""
+    return d is not None and d <= as_of
+
+
+def sanwei(
+    p: ProjectDates, as_of: date, *, grace_days: int = STARTED_NOT_BUILDING_DAYS
+) -> str | None:
+    """Which "三未" list a project is on as of `as_of` (at most one), or None.
+
+    - 立项未开工 (approved_not_started): approved by `as_of` (立项日期 ≤ as_of), not started by
+      `as_of`, and its planned start is before `as_of` (it should have started already).
+    - 开工未建设 (started_not_building): started at least `grace_days` calendar days before
+      `as_of`, main construction (主体施工开始) not begun by `as_of`, not finished by `as_of`.
+    - 建设未竣工 (building_not_finished): started, not finished by `as_of`, and its due date —
+      the deadline (完成时限), or the planned finish when there is none — is before `as_of`.
+      Checked before 开工未建设: an overdue project is on this list whatever its stage.
+    A finished project (实际竣工 ≤ as_of) is on no list.
+    """
+    if _by(p.actual_finish, as_of):
+        return None
+    if not _by(p.actual_start, as_of):
+        if _by(p.approved_on, as_of) and p.planned_start is not None and p.planned_start < as_of:
+            return APPROVED_NOT_STARTED
+        return None
+    due = p.deadline or p.planned_finish
+    if due is not None and due < as_of:
+        return BUILDING_NOT_FINISHED
+    if not _by(p.building_since, as_of) and p.actual_start <= as_of - timedelta(days=grace_days):
+        return STARTED_NOT_BUILDING
+    return None
+
+
+# --- 一项目一领导一专班一方案 ------------------------------------------------------------------
+
+
+def missing_for_construction(*, has_leader: bool, has_team: bool, has_plan: bool) -> list[str]:
+    """What a project lacks before it may enter 在建 (一项目一领导一专班一方案)."""
+    missing = []
+    if not has_leader:
+        missing.append("包保领导")
+    if not has_team:
+        missing.append("专班成员")
+    if not has_plan:
+        missing.append("推进方案")
+    return missing
+
+
+# --- 周调度 ------------------------------------------------------------------------------------
+
+
+def week_monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def due_weeks(as_of: date) -> tuple[date, date]:
+    """(last week's Monday, this week's Monday). Last week's report is due by the end of last
+    week; this week's is flagged too but only as "本周未报" (it may still come)."""
+    this = week_monday(as_of)
+    return this - timedelta(days=7), this
+
+
+def needs_weekly_report(p: ProjectDates, week: date) -> bool:
+    """A project files 周调度 for a week when it has started by that week's Sunday and was not
+    finished before that week's Monday."""
+    sunday = week + timedelta(days=6)
+    if not _by(p.actual_start, sunday):
+        return False
+    return not (p.actual_finish is not None and p.actual_finish < week)
+
+
+# --- milestone traffic light -------------------------------------------------------------------
+
+GREEN, YELLOW, RED, DONE, NONE = "green", "yellow", "red", "done", "none"
+LIGHT_LABELS = {
+    GREEN: "正常",
+    YELLOW: "预警",
+    RED: "滞后",
+    DONE: "已完成",
+    NONE: "未排期",
+}
+
+
+def milestone_light(
+    *,
+    status: str,
+    late_start_passed: bool,
+    total_float: int,
+    forecast_finish: date | None,
+    late_finish: date | None,
+    as_of: date,
+    warn_float: int = 3,
+) -> str:
+    """Colour of one milestone (the product's red/yellow/green, applied to a schedule):
+
+    - done: finished (实际完成 ≤ as_of);
+    - red: its latest start has passed and it has not started, or its forecast finish is after
+      its latest finish (negative float: the deadline cannot be met through it);
+    - yellow: on the critical path with little room (float ≤ `warn_float` working days) and not
+      finished, or in progress past its latest finish date as of today;
+    - green: otherwise.
+    """
+    if status == "finished":
+        return DONE
+    if late_start_passed or total_float < 0:
+        return RED
+    if forecast_finish and late_finish and forecast_finish > late_finish:
+        return RED
+    if late_finish and late_finish < as_of:
+        return RED
+    if total_float <= warn_float:
+        return YELLOW
+    return GREEN
+
+
+def project_light(*, days_short: int, any_red: bool, any_yellow: bool, finished: bool) -> str:
+    """A project's colour: red when its forecast misses the deadline or a milestone is red;
+    yellow when a milestone is yellow; done when finished; else green."""
+    if finished:
+        return DONE
+    if days_short > 0 or any_red:
+        return RED
+    if any_yellow:
+        return YELLOW
+    return GREEN
