@@ -145,7 +145,7 @@ class ResourceBattery:
 
     # --- hooks ---------------------------------------------------------------------------
     def make(self, world, village):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define make(world, village)")
 
     def make_other_town(self, world):
         """A record of the other town (default: make() with the other town's village)."""
@@ -153,7 +153,7 @@ class ResourceBattery:
         return obj
 
     def form_data(self, world) -> dict:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define form_data(world)")
 
     @property
     def village_scoped(self) -> bool:
