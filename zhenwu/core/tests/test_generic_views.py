@@ -140,3 +140,20 @@ def test_header_sort_links_replace_the_sort_and_keep_the_filters(many):
     html = response.content.decode()
     assert 'href="?kind=village&amp;sort=-name"' in html
     assert "sort=name&amp;sort" not in html
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(world):
+    client = world.client("leader")
+    response = client.get("/villages/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "村（社区）" in response.content.decode()
+
+
+def test_the_language_switch_is_remembered(world):
+    client = world.client("leader")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/villages/"})
+    response = client.get("/villages/")
+    assert response["Content-Language"] == "en"
+    assert "Villages (communities)" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/villages/"})
+    assert client.get("/villages/")["Content-Language"] == "zh-hans"
