@@ -157,3 +157,11 @@ def test_the_language_switch_is_remembered(world):
     assert "Villages (communities)" in response.content.decode()
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/villages/"})
     assert client.get("/villages/")["Content-Language"] == "zh-hans"
+
+
+def test_filter_form_keeps_parameters_it_does_not_own(world):
+    """A module's own list parameter (e.g. ?sanwei=) survives filtering through the form."""
+    response = world.client("leader").get("/villages/?special=1&kind=village")
+    assert ("special", "1") in response.context["kept_params"]
+    assert all(k != "kind" for k, _ in response.context["kept_params"])
+    assert '<input type="hidden" name="special" value="1">' in response.content.decode()

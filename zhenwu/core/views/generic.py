@@ -93,6 +93,14 @@ class ObjectListView(ResourceView):
             q=q,
             sort=sort,
             querystring=params.urlencode(),
+            # Parameters a module's list understands beyond the filter form (e.g. ?sanwei=):
+            # carried as hidden fields so filtering keeps them.
+            kept_params=[
+                (k, v)
+                for k, values in request.GET.lists()
+                if k not in {"q", "page", "sort"} and k not in filterset.form.fields
+                for v in values
+            ],
             sort_querystring=header_params.urlencode(),
             export_url=reverse(r.url_name("export")) + ("?" + params.urlencode() if params else ""),
             import_url=reverse(r.url_name("import"))
