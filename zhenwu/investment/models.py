@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -315,21 +315,28 @@ class Investment(TownScopedModel):
 
 
 class InvestmentSettings(TownScopedModel):
-    """Per-town thresholds for the flags (defaults in `rules.py`)."""
+    """Per-town thresholds for the flags (defaults in `rules.py`). One row per town, created
+    on first use; administrators edit it (staff read it), like the 培育库设置."""
 
-    scope_module = "investment"
+    scope_module = "core"  # administrators only (staff read it)
 
     overdue_start_months = models.PositiveSmallIntegerField(
         "超时限未开工（签约后月数）",
         default=6,
-        validators=[MinValueValidator(1, "月数至少为1")],
-        help_text="签约超过该月数仍未开工的项目标记为「超时限未开工」",
+        validators=[
+            MinValueValidator(1, "签约后月数应在1—60之间"),
+            MaxValueValidator(60, "签约后月数应在1—60之间"),
+        ],
+        help_text="签约超过该月数仍未开工的项目标记为「超时限未开工」（1—60个月）",
     )
     stale_days = models.PositiveSmallIntegerField(
         "久未跟进（天数）",
         default=30,
-        validators=[MinValueValidator(1, "天数至少为1")],
-        help_text="超过该天数没有跟进记录的在途项目标记为「久未跟进」",
+        validators=[
+            MinValueValidator(1, "久未跟进天数应在1—365之间"),
+            MaxValueValidator(365, "久未跟进天数应在1—365之间"),
+        ],
+        help_text="超过该天数没有跟进记录的在途项目标记为「久未跟进」（1—365天）",
     )
 
     class Meta:
@@ -340,12 +347,18 @@ class InvestmentSettings(TownScopedModel):
                 fields=["town"],
                 condition=Q(is_deleted=False),
                 name="investment_settings_one_per_town",
-                violation_error_message="本镇已有招商引资设置",
+                violation_error_message="本镇已有招商引资设置，请编辑原设置。",
             )
         ]
 
     def __str__(self):
         return f"{self.town} 招商引资设置"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "设置"
 
 
 class FundsReceipt(TownScopedModel):

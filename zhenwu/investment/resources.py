@@ -1,9 +1,12 @@
 """The 招商项目 resource: list, detail, create/edit/delete, Excel import/export (registry)."""
 
+from django import forms
+
+from zhenwu.core.forms import ResourceForm
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
 from zhenwu.investment.forms import FORM_FIELDS, InvestmentFilterSet, InvestmentForm
 from zhenwu.investment.ledgers import InvestmentLedger
-from zhenwu.investment.models import Investment
+from zhenwu.investment.models import Investment, InvestmentSettings
 
 DETAIL_FIELDS = [
     "code",
@@ -80,3 +83,48 @@ investment_resource = register(
 )
 
 register_nav(NavItem("economy", "招商看板", "investment:kanban", "kanban", 11))
+
+
+SETTINGS_FIELDS = ["overdue_start_months", "stale_days"]
+
+
+def _range_field(field_name: str, low: int, high: int, message: str):
+    model_field = InvestmentSettings._meta.get_field(field_name)
+    return forms.IntegerField(
+        label=model_field.verbose_name,
+        help_text=model_field.help_text,
+        initial=model_field.default,
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "min_value": message,
+            "max_value": message,
+            "invalid": "请填写整数",
+            "required": "此项为必填项",
+        },
+    )
+
+
+class InvestmentSettingsForm(ResourceForm):
+    """Per-town thresholds; out-of-range values get the model's Chinese message."""
+
+    overdue_start_months = _range_field("overdue_start_months", 1, 60, "签约后月数应在1—60之间")
+    stale_days = _range_field("stale_days", 1, 365, "久未跟进天数应在1—365之间")
+
+    class Meta:
+        model = InvestmentSettings
+        fields = SETTINGS_FIELDS
+
+
+settings_resource = register(
+    Resource(
+        model=InvestmentSettings,
+        key="investment-settings",
+        list_columns=["record_label", *SETTINGS_FIELDS, "updated_at"],
+        form_fields=SETTINGS_FIELDS,
+        detail_fields=["town", *SETTINGS_FIELDS, "updated_at"],
+        select_related=["town"],
+        form_class=InvestmentSettingsForm,
+        nav=NavItem("admin", "招商引资设置", "investment:investmentsettings_list", "sliders", 52),
+    )
+)

@@ -15,11 +15,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhenwu.core import scoping
 from zhenwu.core import services as core
+from zhenwu.core.actor import Source, acting_as
 from zhenwu.investment import events
 from zhenwu.investment.models import (
     STAGE_DATE_FIELD,
@@ -245,3 +246,20 @@ def settings_for(town) -> InvestmentSettings:
         overdue_start_months=DEFAULT_OVERDUE_START_MONTHS,
         stale_days=DEFAULT_STALE_DAYS,
     )
+
+
+def settings_ensure(town) -> InvestmentSettings:
+    """The town's settings row, created with the defaults on first use (one per town: a
+    concurrent first use finds the row the other request created)."""
+    row = InvestmentSettings.objects.filter(town=town).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic(), acting_as(None, Source.SYSTEM):
+            return InvestmentSettings.objects.create(
+                town=town,
+                overdue_start_months=DEFAULT_OVERDUE_START_MONTHS,
+                stale_days=DEFAULT_STALE_DAYS,
+            )
+    except IntegrityError:
+        return InvestmentSettings.objects.get(town=town)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from zhenwu.investment import views
-from zhenwu.investment.resources import investment_resource
+from zhenwu.investment.resources import investment_resource, settings_resource
 
 app_name = "investment"
 
@@ -11,14 +11,20 @@ _custom = {
 }
 
 
-def _resource_urls():
+_settings_custom = {
+    "investmentsettings_list": views.SettingsListView,
+    "investmentsettings_add": views.SettingsAddView,
+}
+
+
+def _resource_urls(resource, custom):
     patterns = []
-    for pattern in investment_resource.urls():
-        view_class = _custom.get(pattern.name)
+    for pattern in resource.urls():
+        view_class = custom.get(pattern.name)
         if view_class is not None:
             pattern = path(
                 str(pattern.pattern),
-                view_class.as_view(resource=investment_resource),
+                view_class.as_view(resource=resource),
                 name=pattern.name,
             )
         patterns.append(pattern)
@@ -26,7 +32,8 @@ def _resource_urls():
 
 
 urlpatterns = [
-    *_resource_urls(),
+    *_resource_urls(investment_resource, _custom),
+    *_resource_urls(settings_resource, _settings_custom),
     path("kanban/", views.kanban, name="kanban"),
     path("reminders/", views.reminders, name="reminders"),
     path("investments/<int:pk>/stage/", views.move_stage, name="investment_move"),

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from zhenwu.core import scoping
 from zhenwu.core.services import StaleEdit
-from zhenwu.core.views.generic import ObjectDetailView, ObjectListView
+from zhenwu.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
 from zhenwu.investment import selectors, services
 from zhenwu.investment.forms import FollowUpForm, FundsForm, MoveStageForm
-from zhenwu.investment.models import FundsReceipt, Investment, Stage
+from zhenwu.investment.models import FundsReceipt, Investment, InvestmentSettings, Stage
 
 
 class InvestmentListView(ObjectListView):
@@ -30,6 +30,36 @@ class InvestmentListView(ObjectListView):
         ctx = super().context(**extra)
         ctx["reminder_count"] = selectors.follow_up_reminders(self.request.user).count()
         return ctx
+
+
+class SettingsListView(ObjectListView):
+    """招商引资设置: one row per town, created with the defaults the first time the town's
+    users open the page (so there is always exactly one row to read or edit)."""
+
+    def get(self, request, **kwargs):
+        if request.user.town_id is not None:
+            services.settings_ensure(request.user.town)
+        return super().get(request, **kwargs)
+
+    def context(self, **extra):
+        ctx = super().context(**extra)
+        if self.request.user.town_id is not None:
+            ctx["can_add"] = False  # the town's row exists (created above): edit it
+        return ctx
+
+
+class SettingsAddView(ObjectEditView):
+    """A town has one settings row: when it exists, "add" points to editing it (and a
+    duplicate POST is refused by the model's constraint with a message)."""
+
+    def get(self, request, **kwargs):
+        existing = scoping.restrict(InvestmentSettings.objects.all(), request.user, scoping.CHANGE)
+        row = existing.filter(town_id=request.user.town_id).first()
+        if row is None:
+            return super().get(request, **kwargs)
+        edit_url = reverse("investment:investmentsettings_edit", args=[row.pk])
+        ctx = self.context(object=row, edit_url=edit_url)
+        return render(request, "investment/settings_exists.html", ctx)
 
 
 def promote_url(investment: Investment) -> str | None:

@@ -13,7 +13,7 @@ from zhenwu.core.forms import ResourceForm
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
 from zhenwu.plan import services
 from zhenwu.plan.indicators import indicator_choices
-from zhenwu.plan.ledgers import ProgressReportLedger
+from zhenwu.plan.ledgers import ProgressReportLedger, TargetLedger
 from zhenwu.plan.models import Measure, Plan, ProgressReport, Target, Task, Theme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -278,6 +278,7 @@ target_resource = register(
             "note",
         ],
         form_class=TargetForm,
+        ledger=TargetLedger,
         select_related=["measure", "leader", "department"],
         detail_template="plan/partials/target_detail.html",
         nav=NavItem("plan", "目标指标", "plan:target_list", "bullseye", 20),
