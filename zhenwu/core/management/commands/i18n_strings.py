@@ -3,6 +3,7 @@ choices, help texts, navigation) into `zhenwu/core/i18n_strings.py`, so that `ma
 puts them in the English catalogue. Source strings are Chinese (the users' language); the
 display points (tables, forms, navigation) translate them at render time."""
 
+import json
 from pathlib import Path
 
 from django.apps import apps
@@ -53,7 +54,8 @@ class Command(BaseCommand):
             "",
             "STRINGS = [",
         ]
-        lines += [f"    _({s!r})," for s in sorted(strings)]
+        # Double-quoted, one per line: the file is already as ruff formats it.
+        lines += [f"    _({json.dumps(s, ensure_ascii=False)})," for s in sorted(strings)]
         lines += ["]", ""]
         TARGET.write_text("\n".join(lines), encoding="utf-8")
         self.stdout.write(f"{len(strings)} 条写入 {TARGET}")
