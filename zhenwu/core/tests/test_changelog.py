@@ -316,3 +316,13 @@ def test_restore_of_a_non_town_model_is_404(world):
 def test_make_user_helper_logs_creation(world):
     user = make_user("logged_user", "staff", world.town)
     assert _last(user).action == "create"
+
+
+def test_amounts_are_logged_in_plain_notation():
+    from decimal import Decimal
+
+    from zhenwu.core.changelog import _jsonable
+
+    assert _jsonable(Decimal("120.00")) == "120"
+    assert _jsonable(Decimal("123.40")) == "123.4"
+    assert _jsonable(Decimal("0.0015")) == "0.0015"
