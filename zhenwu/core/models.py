@@ -275,7 +275,45 @@ class ObjectChange(models.Model):
                 labels[f.name] = str(f.verbose_name)
         before = self.before or {}
         after = self.after or {}
-        return [(labels.get(k, k), before.get(k), after.get(k)) for k in self.changed_fields]
+        return [
+            (PSEUDO_FIELD_LABELS[k], None, _months_summary(before.get(k), after.get(k)))
+            if k in PSEUDO_FIELD_LABELS
+            else (labels.get(k, k), before.get(k), after.get(k))
+            for k in self.changed_fields
+        ]
+
+
+#: Pseudo-fields of change-log entries that sum up bulk writes on a parent record: the
+#: monthly-figures import logs one entry per firm, {"monthly_figures": {"2025-03": {…}}}.
+PSEUDO_FIELD_LABELS = {"monthly_figures": "月度经营数据"}
+
+
+class ChangeSummary(str):
+    """A one-line summary shown instead of before → after (see change_item.html)."""
+
+    is_summary = True
+
+
+def _months_summary(before, after) -> ChangeSummary:
+    """{"2025-01": {…}, …} before/after → 「新增 12 个月的数据（2025-01 至 2025-12）；修改 …」."""
+    before, after = before or {}, after or {}
+
+    def span(months):
+        months = sorted(months)
+        if len(months) == 1:
+            return months[0]
+        if len(months) <= 3:
+            return "、".join(months)
+        return f"{months[0]} 至 {months[-1]}"
+
+    created = [m for m in after if m not in before]
+    changed = [m for m in after if m in before]
+    parts = []
+    if created:
+        parts.append(f"新增 {len(created)} 个月的数据（{span(created)}）")
+    if changed:
+        parts.append(f"修改 {len(changed)} 个月的数据（{span(changed)}）")
+    return ChangeSummary("；".join(parts) or "无变化")
 
 
 def _attachment_path(instance, filename):

@@ -118,10 +118,14 @@ def test_monthly_import_by_uscc_or_name_and_dry_run(world):
     assert report.ok and report.created == 2, [e.as_dict() for e in report.errors]
     f = MonthlyFigure.objects.get(enterprise=a)
     assert f.month.isoformat() == "2025-01-01" and f.revenue == 120
-    assert (
-        ObjectChange.objects.filter(action="create", content_type__model="monthlyfigure").count()
-        == 2
+    # one change-log entry per firm (not per row), holding the months it created
+    entries = ObjectChange.objects.filter(
+        content_type__model="enterprise", changed_fields=["monthly_figures"]
     )
+    assert entries.count() == 2
+    assert entries.get(object_id=a.pk).after["monthly_figures"] == {
+        "2025-01": {"revenue": "120", "main_revenue": "118", "employees": 30, "taxes": "3.50"}
+    }
     # re-import: unchanged
     report = run(MonthlyFigureLedger, rows, world)
     assert report.ok and (report.created, report.updated) == (0, 0)
