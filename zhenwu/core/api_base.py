@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -131,11 +132,12 @@ def crud_router(
                 return Status(404, {"detail": "未找到"})
             data = payload.dict(exclude_unset=True)
             try:
-                obj = (create or _default_create(model))(request, data)
+                with transaction.atomic():
+                    obj = (create or _default_create(model))(request, data)
+                    # Still the writer's after the save, checked before the commit.
+                    services.check_saved_in_scope(obj, request.auth)
             except ValidationError as exc:
                 return Status(422, {"detail": validation_detail(exc)})
-            if not scoping.can(request.auth, scoping.VIEW, obj):
-                raise Http404
             return Status(201, obj)
 
         @router.patch(
@@ -148,7 +150,9 @@ def crud_router(
             data = payload.dict(exclude_unset=True)
             version = data.pop("version", None)
             try:
-                obj = (update or _default_update)(request, obj, data, version)
+                with transaction.atomic():
+                    obj = (update or _default_update)(request, obj, data, version)
+                    services.check_saved_in_scope(obj, request.auth)
             except services.StaleEdit as exc:
                 return Status(409, {"detail": str(exc)})
             except ValidationError as exc:
@@ -166,25 +170,67 @@ def crud_router(
     return router
 
 
+def related_choice(user, model, field, value, *, obj=None, town=None):
+    """The related record a body names by id for `model.field`, if `user` may use it — the same
+    gate as the form's choices: villages the user may attach records to, people through
+    `core.people`, everything else through `restrict()`. Otherwise a ValidationError naming
+    the field (422)."""
+    from zhenwu.core import people
+    from zhenwu.core.models import User, Village
+
+    if value is None:
+        return None
+    related = field.related_model
+    current = getattr(obj, field.attname, None) if obj is not None else None
+    if related is User:
+        return people.pick(user, model, field.name, value, town=town, current=current)
+    if related is Village:
+        qs = scoping.allowed_villages(user)
+        message = "村（社区）不存在或不在您的管辖范围"
+    else:
+        manager = getattr(related, "objects", related._default_manager)
+        qs = scoping.restrict(manager.all(), user, scoping.VIEW)
+        message = f"{related._meta.verbose_name}不存在或不在您的管辖范围"
+    pk = getattr(value, "pk", value)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field.name: f"{message}（{pk}）"})
+    return found
+
+
+def resolve_relations(user, model, data: dict, *, obj=None) -> dict:
+    """Turn the foreign-key ids of an API body (`village`, `village_id` …) into records the
+    user may use (`related_choice`); a bad one is a 422 naming its field."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    town = obj.town_id if obj is not None and hasattr(obj, "town_id") else user.town_id
+    out = {}
+    for name, value in data.items():
+        try:
+            f = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            f = next((x for x in model._meta.concrete_fields if x.attname == name), None)
+        if f is None or not f.is_relation or f.many_to_many or f.one_to_many:
+            out[name] = value
+            continue
+        if f.name == "town":
+            raise ValidationError({name: "乡镇由系统按您的账号确定，不能指定"})
+        out[f.name] = related_choice(user, model, f, value, obj=obj, town=town)
+    return out
+
+
 def _default_create(model):
     def create(request, data):
-        fk = {}
-        for name in list(data):
-            f = model._meta.get_field(name)
-            if f.is_relation and f.many_to_one:
-                fk[f.attname] = data.pop(name)
+        data = resolve_relations(request.auth, model, data)
         return services.create_object(
-            model, town=request.auth.town, data={**data, **fk}, acting_user=request.auth
+            model, town=request.auth.town, data=data, acting_user=request.auth
         )
 
     return create
 
 
 def _default_update(request, obj, data, version):
-    fixed = {}
-    for name, value in data.items():
-        f = obj._meta.get_field(name)
-        fixed[f.attname if (f.is_relation and f.many_to_one) else name] = value
+    data = resolve_relations(request.auth, obj.__class__, data, obj=obj)
     return services.update_object(
-        obj, data=fixed, acting_user=request.auth, expected_version=version
+        obj, data=data, acting_user=request.auth, expected_version=version
     )

@@ -50,11 +50,36 @@ class ResourceForm(forms.ModelForm):
         if model is Village:
             field.queryset = scoping.allowed_villages(self.user)
         elif model is User:
-            field.queryset = field.queryset.filter(is_active=True)
-            if self.user and self.user.town_id:
-                field.queryset = field.queryset.filter(town_id=self.user.town_id)
+            field.queryset = self.people_for(name)
         elif model is Town or issubclass(model, TownScopedModel):
             field.queryset = scoping.restrict(field.queryset, self.user)
+
+    def people_for(self, name):
+        """Who may be chosen for the person field `name` (`core.people`): the kind the field
+        holds, of the record's town, keeping whom the record names already."""
+        from zhenwu.core import people
+
+        model = self._meta.model
+        current = None
+        if self.instance.pk:
+            f = model._meta.get_field(name)
+            if f.many_to_many:
+                current = list(getattr(self.instance, name).values_list("pk", flat=True))
+            else:
+                current = getattr(self.instance, f.attname, None)
+        town = (
+            self.instance.town_id
+            if self.instance.pk and hasattr(self.instance, "town_id")
+            else None
+        )
+        department = getattr(self.instance, "department", None) if self.instance.pk else None
+        return people.eligible(
+            self.user,
+            people.kind_for(model, name),
+            town,
+            keep=current,
+            department=department if isinstance(department, models.Model) else None,
+        )
 
     @classmethod
     def for_resource(cls, resource):

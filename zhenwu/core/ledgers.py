@@ -39,6 +39,7 @@ from zhenwu.core.importing.reader import (
     read_table,
 )
 from zhenwu.core.importing.writer import template_xlsx, write_csv, write_xlsx
+from zhenwu.core.services import check_write_scope
 from zhenwu.core.tables import label_of, mask, may_see_personal, personal_kind
 
 MASK_CHAR = "*"
@@ -319,6 +320,9 @@ class Ledger:
                     changed.append(c.key)
             try:
                 self.validate(obj, values, user)
+                # The row's record must stay in the importer's scope (the platform's one rule,
+                # `services.check_write_scope`): an error on this row, nothing written.
+                check_write_scope(obj, user)
             except ValidationError as exc:
                 for fname, messages in _error_items(exc):
                     report.error(row_no, self._label_for_field(fname), "；".join(messages))
@@ -435,10 +439,15 @@ def default_lookup(ledger: Ledger, column: Column, user, text: str):
             raise p.CellError(f"找不到村（社区）「{text}」，或不在您的管辖范围。可选：{names}")
         return obj
     if related is User:
-        qs = User.objects.filter(is_active=True, town_id=user.town_id)
+        from zhenwu.core import people
+
+        kind = people.kind_for(ledger.model, f.name)
+        qs = people.eligible(user, kind)
         obj = qs.filter(full_name=text).first() or qs.filter(username=text).first()
         if obj is None:
-            raise p.CellError(f"找不到人员「{text}」（按姓名或用户名）")
+            raise p.CellError(
+                f"找不到人员「{text}」（按姓名或用户名）：须为本镇在职的{people.KIND_LABELS[kind]}"
+            )
         return obj
     qs = scoping.restrict(related.objects.all(), user)
     name_field = "name" if any(x.name == "name" for x in related._meta.fields) else None

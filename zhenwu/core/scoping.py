@@ -155,3 +155,80 @@ def allowed_villages(user, action: str = CHANGE) -> QuerySet:
     if user.role == Role.VILLAGE:
         qs = qs.filter(pk__in=village_ids(user))
     return qs
+
+
+# --- Writes: would the result stay in the writer's scope? ------------------------------------
+
+
+def _path_value_id(obj, path: str):
+    """The primary key at the end of `path` (e.g. "project__village") on an unsaved or saved
+    object, following loaded relations in memory; None when a link on the way is empty."""
+    *links, last = path.split("__")
+    for part in links:
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    field = obj._meta.get_field(last)
+    return getattr(obj, field.attname) if field.many_to_one else getattr(obj, last, None)
+
+
+def write_scope_field(model) -> str:
+    """The field a scope error is reported on: the first link of the village path, else town."""
+    path = getattr(model, "village_path", None)
+    return path.split("__")[0] if path else "town"
+
+
+def write_scope_error(user, obj) -> str | None:
+    """Why `obj`, as it is about to be stored, would be out of `user`'s scope — or None.
+
+    The rule is `restrict()`'s, evaluated on the object in memory so that it can be checked
+    before anything is written (services, the generic views, the API and the ledger import
+    all call it): someone who may write the model must still be able to change the record
+    after the write (a village cadre's record stays in their villages); someone who may not
+    (a leader approving, staff of another module syncing a record) must still see it.
+    No user (the system, the shell) is not checked. `test_write_scope_agrees_with_restrict`
+    holds this function to `restrict()`.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not _active(user):
+        return "您的账号已停用，不能保存。"
+    if user.is_superuser:
+        return None
+    model = obj.__class__
+    action = CHANGE if can_write_model(user, model) else VIEW
+    town_field = _town_field(model)
+    town_id = None
+    if town_field == "town":
+        town_id = obj.town_id
+    elif town_field == "pk":
+        town_id = obj.pk
+    if user.role == Role.VIEWER:
+        if action != VIEW:
+            return "您只有查看权限，不能保存。"
+        if user.town_id and town_field and town_id != user.town_id:
+            return "您只能保存本乡镇的记录。"
+        return None
+    if user.town_id is None or (town_field and town_id != user.town_id):
+        return "您只能保存本乡镇的记录。"
+    if user.role != Role.VILLAGE:
+        return None
+    if model._meta.model_name == "village" and model._meta.app_label == "core":
+        return None if action == VIEW else "村（社区）是基础资料，只有管理员可以修改。"
+    path = getattr(model, "village_path", None)
+    if not path:
+        return None if action == VIEW else "您只能保存属于您负责的村（社区）的记录。"
+    village_id = _path_value_id(obj, path)
+    if village_id is None and action == VIEW and getattr(model, "village_null_visible", False):
+        return None
+    if village_id not in village_ids(user):
+        from zhenwu.core.models import Village
+
+        names = "、".join(
+            Village.objects.filter(pk__in=village_ids(user)).values_list("name", flat=True)
+        )
+        return (
+            f"村（社区）：您只能选择您负责的村（社区）（{names or '无'}），"
+            "否则保存后该记录将不在您的管辖范围内。"
+        )
+    return None

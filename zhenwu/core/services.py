@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from zhenwu.core import scoping
 from zhenwu.core.actor import Actor, _current, current_actor
 from zhenwu.core.models import Attachment, Comment
 
@@ -28,6 +29,31 @@ class StaleEdit(Exception):
         super().__init__(
             f"「{obj}」已被他人修改（当前版本 {obj.version}，您编辑的是版本 {expected_version}），"
             "请刷新后重新编辑。"
+        )
+
+
+def check_write_scope(obj, acting_user) -> None:
+    """Refuse (ValidationError on the village field) a write whose result would be out of the
+    writer's scope — before anything is stored. The platform's one rule for every door:
+    `create_object`/`update_object` call it, and so do the generic views and the API after a
+    module's own service (inside the same transaction) and the ledger import for every row."""
+    message = scoping.write_scope_error(acting_user, obj)
+    if message:
+        raise ValidationError({scoping.write_scope_field(obj.__class__): message})
+
+
+def check_saved_in_scope(obj, acting_user) -> None:
+    """After a save, inside the caller's transaction: the stored record (as the database has
+    it) must still be the writer's. Raising rolls the write back; callers wrap the save and
+    this check in one `transaction.atomic()`."""
+    if acting_user is None or not getattr(acting_user, "is_authenticated", False):
+        return
+    check_write_scope(obj, acting_user)
+    model = obj.__class__
+    action = scoping.CHANGE if scoping.can_write_model(acting_user, model) else scoping.VIEW
+    if not scoping.can(acting_user, action, obj):
+        raise ValidationError(
+            {scoping.write_scope_field(model): "保存后该记录将不在您的管辖范围内，未保存。"}
         )
 
 
@@ -49,6 +75,7 @@ def attributed(user):
 def create_object(model, *, town, data: dict, acting_user, m2m: dict | None = None):
     obj = model(town=town, **data)
     obj.full_clean()
+    check_write_scope(obj, acting_user)
     with attributed(acting_user):
         obj.save()
         for name, values in (m2m or {}).items():
@@ -64,6 +91,7 @@ def update_object(obj, *, data: dict, acting_user, expected_version: int | None 
     for name, value in data.items():
         setattr(obj, name, value)
     obj.full_clean()
+    check_write_scope(obj, acting_user)
     if expected_version is not None:
         bumped = model.all_objects.filter(pk=obj.pk, version=expected_version).update(
             version=F("version") + 1

@@ -162,9 +162,10 @@ class EnterprisePatch(Schema):
     note: str | None = None
 
 
-def _fk_data(request, data: dict) -> dict:
-    from zhenwu.core.models import User
+def _fk_data(request, data: dict, obj=None) -> dict:
+    from zhenwu.core import people
 
+    current_cadre = obj.cadre_id if obj is not None else None
     out = dict(data)
     if "village" in out:
         vid = out.pop("village")
@@ -178,11 +179,7 @@ def _fk_data(request, data: dict) -> dict:
         uid = out.pop("cadre")
         cadre = None
         if uid is not None:
-            cadre = User.objects.filter(
-                pk=uid, town_id=request.auth.town_id, is_active=True
-            ).first()
-            if cadre is None:
-                raise ValidationError({"cadre": f"包保干部 {uid} 不存在"})
+            cadre = people.pick(request.auth, Enterprise, "cadre", uid, current=current_cadre)
         out["cadre"] = cadre
     return out
 
@@ -195,7 +192,7 @@ def _create(request, data):
 
 def _update(request, obj, data, version):
     return services.update_enterprise(
-        obj, data=_fk_data(request, data), acting_user=request.auth, expected_version=version
+        obj, data=_fk_data(request, data, obj), acting_user=request.auth, expected_version=version
     )
 
 

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from zhenwu.core import scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
 from zhenwu.core.importing.parsers import CellError, parse_month
-from zhenwu.core.models import Department, User
+from zhenwu.core.models import Department
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.tables import mask, may_see_personal
 from zhenwu.investment import services
@@ -168,8 +168,11 @@ TEXT_FIELDS = {
 }
 
 
-def _resolve_relations(user, data: dict) -> dict:
+def _resolve_relations(user, data: dict, current: dict | None = None) -> dict:
     """Turn `*_id` inputs into objects the user may use; anything else is a 422 naming it."""
+    from zhenwu.core import people
+
+    current = current or {}
     out = {}
     for name, value in data.items():
         if name in TEXT_FIELDS and value is None:
@@ -185,8 +188,12 @@ def _resolve_relations(user, data: dict) -> dict:
             obj = scoping.allowed_villages(user).filter(pk=value).first()
             message = "找不到该村（社区），或不在您的管辖范围"
         elif field == "leader":
-            obj = User.objects.filter(pk=value, is_active=True, town_id=user.town_id).first()
-            message = "找不到该包保领导（须为本镇在职人员）"
+            obj = (
+                people.eligible(user, people.LEADER, keep=current.get("leader"))
+                .filter(pk=value)
+                .first()
+            )
+            message = "找不到该包保领导（须为本镇在职的领导）"
         elif field == "department":
             obj = scoping.restrict(Department.objects.all(), user).filter(pk=value).first()
             message = "找不到该责任单位"
@@ -207,7 +214,7 @@ def _create(request, data):
 
 
 def _update(request, obj, data, version):
-    data = _resolve_relations(request.auth, data)
+    data = _resolve_relations(request.auth, data, {"leader": obj.leader_id})
     return services.update_investment(
         obj, data=data, acting_user=request.auth, expected_version=version
     )

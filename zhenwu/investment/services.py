@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhenwu.core import scoping
 from zhenwu.core import services as core
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.investment import events
@@ -35,17 +34,6 @@ from zhenwu.investment.rules import DEFAULT_OVERDUE_START_MONTHS, DEFAULT_STALE_
 from zhenwu.investment.validation import fill_skipped_dates
 
 STAGE_FIELDS = ("stage", *STAGE_DATE_FIELD.values(), "termination_reason")
-
-
-def _check_still_in_scope(obj, acting_user) -> None:
-    """After a save the record must still be the editor's (a village cadre's project must be
-    in their village); raising here rolls the whole write back."""
-    if acting_user is None or not getattr(acting_user, "is_authenticated", False):
-        return
-    if not scoping.can(acting_user, scoping.CHANGE, obj):
-        raise ValidationError(
-            {"village": "保存后该项目将不在您的管辖范围内，请选择您负责的村（社区）"}
-        )
 
 
 def _check_code_free(town_id, code, exclude_pk=None):
@@ -68,9 +56,9 @@ def create_investment(*, town, data: dict, acting_user) -> Investment:
     if obj.stage != Stage.TERMINATED and obj.stage_date is None and obj.stage == Stage.LEAD:
         obj.lead_on = timezone.localdate()
     obj.full_clean()
+    core.check_write_scope(obj, acting_user)
     with core.attributed(acting_user):
         obj.save()
-    _check_still_in_scope(obj, acting_user)
     events.investment_created(obj, user=acting_user, on_date=obj.stage_date or timezone.localdate())
     return obj
 
@@ -91,11 +79,9 @@ def update_investment(
         data.pop("terminated_on", None)
         data.pop("termination_reason", None)
     _check_code_free(obj.town_id, data.get("code", obj.code), exclude_pk=obj.pk)
-    obj = core.update_object(
+    return core.update_object(
         obj, data=data, acting_user=acting_user, expected_version=expected_version
     )
-    _check_still_in_scope(obj, acting_user)
-    return obj
 
 
 def _stage_label(stage: str) -> str:

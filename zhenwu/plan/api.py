@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from zhenwu.core import scoping
+from zhenwu.core import people, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, validation_detail
 from zhenwu.plan import selectors, services
 from zhenwu.plan.models import Plan, Target, Task
@@ -293,7 +293,7 @@ def get_task(request, pk: int):
 
 @router.post("/tasks", response={201: TaskOut, 404: ErrorOut, 422: ErrorOut})
 def create_task(request, payload: TaskIn):
-    from zhenwu.core.models import Department, User
+    from zhenwu.core.models import Department
 
     user = request.auth
     if not scoping.can_write_model(user, Task):
@@ -301,7 +301,7 @@ def create_task(request, payload: TaskIn):
     data = payload.dict()
     assignee = department = target = None
     if data["assignee_id"]:
-        assignee = User.objects.filter(pk=data["assignee_id"], town_id=user.town_id).first()
+        assignee = people.eligible(user).filter(pk=data["assignee_id"]).first()
         if assignee is None:
             return Status(422, {"detail": [{"field": "assignee_id", "message": "找不到该承办人"}]})
     if data["assignee_department_id"]:

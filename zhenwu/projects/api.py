@@ -17,10 +17,10 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhenwu.core import scoping
+from zhenwu.core import people, scoping
 from zhenwu.core import services as core_services
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
-from zhenwu.core.models import Department, User
+from zhenwu.core.models import Department
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.projects import selectors, services
 from zhenwu.projects.models import (
@@ -253,7 +253,7 @@ class ProjectPatch(Schema):
     version: int | None = None
 
 
-def _resolve(request, data: dict):
+def _resolve(request, data: dict, obj=None):
     """Turn ids and keys into objects the caller may use; a bad one names its field."""
     from decimal import Decimal
 
@@ -278,26 +278,29 @@ def _resolve(request, data: dict):
     elif "village_id" in out:
         out.pop("village_id")
         out["village"] = None
-    for key, model in (("leader_id", User), ("department_id", Department)):
-        if key not in out:
-            continue
-        value = out.pop(key)
-        name = key.removesuffix("_id")
-        if value is None:
-            out[name] = None
-            continue
-        qs = model.objects.filter(town_id=user.town_id, pk=value)
-        obj = qs.first()
-        if obj is None:
-            raise ValidationError(
-                {key: f"{'包保领导' if name == 'leader' else '责任单位'}（id={value}）不存在"}
+    if "leader_id" in out:
+        try:
+            out["leader"] = people.pick(
+                user,
+                Project,
+                "leader",
+                out.pop("leader_id"),
+                current=getattr(obj, "leader_id", None),
             )
-        out[name] = obj
+        except ValidationError as exc:
+            raise ValidationError({"leader_id": exc.message_dict["leader"]}) from None
+    if "department_id" in out:
+        value = out.pop("department_id")
+        dept = None
+        if value is not None:
+            dept = scoping.restrict(Department.objects.all(), user).filter(pk=value).first()
+            if dept is None:
+                raise ValidationError({"department_id": f"责任单位（id={value}）不存在"})
+        out["department"] = dept
     members = None
     if team is not None:
-        members = list(User.objects.filter(town_id=user.town_id, pk__in=team, is_active=True))
-        if len(members) != len(set(team)):
-            raise ValidationError({"team": "专班成员中有不存在的人员"})
+        current = list(obj.team.values_list("pk", flat=True)) if obj is not None else None
+        members = people.pick_many(user, Project, "team", team, current=current)
     for key in ("total_investment", "annual_investment", "completed_investment"):
         if out.get(key) is not None:
             out[key] = Decimal(str(out[key]))
@@ -314,7 +317,7 @@ def _create_project(request, data):
 
 
 def _update_project(request, obj, data, version):
-    data, team = _resolve(request, data)
+    data, team = _resolve(request, data, obj)
     return services.project_update(
         obj, data=data, team=team, acting_user=request.auth, expected_version=version
     )

@@ -9,12 +9,14 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhenwu.core import scoping
+from zhenwu.core import services as core_services
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
 from zhenwu.core.workcalendar import get_calendar
@@ -329,22 +331,27 @@ def project_promote(request, investment_pk):
     )
     if not scoping.can_write_model(request.user, Project):
         raise Http404
-    existing = Project.objects.filter(investment=investment).first()
+    # A project the user may not open is not named (nor linked) here: out of scope is unseen.
+    promoted = Project.objects.filter(investment=investment)
+    existing = scoping.restrict(promoted, request.user).first()
+    existing_hidden = existing is None and promoted.exists()
     started = getattr(investment, "started_on", None) is not None
     error = None
     if request.method == "POST":
         if existing is not None:
             return HttpResponseRedirect(reverse("projects:project_detail", args=[existing.pk]))
-        if not started:
+        if existing_hidden:
+            error = "该招商项目已转为重点项目"
+        elif not started:
             error = "该招商项目尚未开工，不能转为重点项目"
         else:
             try:
-                project = services.promote_investment(investment, acting_user=request.user)
+                with transaction.atomic():
+                    project = services.promote_investment(investment, acting_user=request.user)
+                    core_services.check_saved_in_scope(project, request.user)
             except ValidationError as exc:
                 error = _errors(exc)
             else:
-                if not scoping.can(request.user, scoping.VIEW, project):
-                    raise Http404
                 messages.success(
                     request,
                     f"已转为重点项目「{project}」（状态：{ProjectStatus(project.status).label}）。"
@@ -354,6 +361,12 @@ def project_promote(request, investment_pk):
     return render(
         request,
         "projects/promote.html",
-        {"investment": investment, "existing": existing, "started": started, "error": error},
+        {
+            "investment": investment,
+            "existing": existing,
+            "existing_hidden": existing_hidden,
+            "started": started,
+            "error": error,
+        },
         status=400 if error else 200,
     )

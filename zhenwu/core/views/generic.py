@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -157,24 +158,26 @@ class ObjectEditView(ResourceView):
         if obj is None and not scoping.can_write_model(request.user, self.resource.model):
             raise Http404
         form = self.get_form(obj, request.POST)
+        status = 400
         if form.is_valid():
             try:
-                saved = form.save_via_service(request.user)
+                with transaction.atomic():
+                    saved = form.save_via_service(request.user)
+                    # The record must still be in the editor's scope after the save — checked
+                    # before the commit, so a refused write leaves nothing behind.
+                    services.check_saved_in_scope(saved, request.user)
             except services.StaleEdit as exc:
                 form.add_error(None, str(exc))
+                status = 409
             except ValidationError as exc:
                 _add_validation_error(form, exc)
             else:
-                # The record must still be in the editor's scope after the save.
-                if not scoping.can(request.user, scoping.VIEW, saved):
-                    raise Http404
                 for warning in getattr(form, "warnings", []):
                     messages.warning(request, warning)
                 messages.success(request, f"已保存：{saved}")
                 return HttpResponseRedirect(
                     url_for(saved) or reverse(self.resource.url_name("list"))
                 )
-        status = 409 if any("已被他人修改" in e for e in form.non_field_errors()) else 400
         return render(
             request, "core/object_edit.html", self.context(object=obj, form=form), status=status
         )
