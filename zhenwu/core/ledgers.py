@@ -328,7 +328,46 @@ class Ledger:
                     report.error(row_no, self._label_for_field(fname), "；".join(messages))
                 continue
             plan.append((row_no, obj, changed))
+        self.check_taken(plan, user, report)
         return plan
+
+    def check_taken(self, plan, user, report) -> None:
+        """Values that must be unique in the town (统一社会信用代码, 项目编号 …) and are held by
+        a record outside what the importer sees: an error on the row (never a 500), naming
+        the holder only if the importer may see it (`scoping.taken_message`)."""
+        town_id = getattr(user, "town_id", None)
+        if town_id is None or not hasattr(self.model, "town_id"):
+            return
+        for constraint in self.model._meta.constraints:
+            fields = list(getattr(constraint, "fields", ()) or ())
+            if len(fields) != 2 or fields[0] != "town":
+                continue
+            name = fields[1]
+            rows = {}
+            for row_no, obj, _changed in plan:
+                value = getattr(obj, name, None)
+                if value in (None, ""):
+                    continue
+                loaded = (getattr(obj, "_loaded_values", None) or {}).get(name)
+                if obj.pk is None or loaded != value:
+                    rows.setdefault(value, []).append((row_no, obj))
+            if not rows:
+                continue
+            mine = {obj.pk for _, obj, _ in plan if obj.pk is not None}
+            values = list(rows)
+            holders = [
+                holder
+                for i in range(0, len(values), 500)
+                for holder in self.model.objects.filter(
+                    town_id=town_id, **{f"{name}__in": values[i : i + 500]}
+                )
+                if holder.pk not in mine
+            ]
+            for holder in holders:
+                for row_no, _obj in rows.get(getattr(holder, name), ()):
+                    label = self._label_for_field(name)
+                    value = getattr(holder, name)
+                    report.error(row_no, label, scoping.taken_message(user, label, value, holder))
 
     def _label_for_field(self, fname):
         for c in self.columns:

@@ -74,7 +74,8 @@ def attributed(user):
 @transaction.atomic
 def create_object(model, *, town, data: dict, acting_user, m2m: dict | None = None):
     obj = model(town=town, **data)
-    obj.full_clean()
+    with attributed(acting_user):
+        obj.full_clean()
     check_write_scope(obj, acting_user)
     with attributed(acting_user):
         obj.save()
@@ -90,7 +91,8 @@ def update_object(obj, *, data: dict, acting_user, expected_version: int | None 
     model = obj.__class__
     for name, value in data.items():
         setattr(obj, name, value)
-    obj.full_clean()
+    with attributed(acting_user):
+        obj.full_clean()
     check_write_scope(obj, acting_user)
     if expected_version is not None:
         bumped = model.all_objects.filter(pk=obj.pk, version=expected_version).update(

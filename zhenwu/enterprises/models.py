@@ -180,8 +180,11 @@ class Enterprise(TownScopedModel):
                         .first()
                     )
                     if clash is not None:
-                        errors["uscc"] = (
-                            f"统一社会信用代码 {self.uscc} 已登记为「{clash.name}」，同一乡镇不能重复登记。"
+                        from zhenwu.core.actor import current_actor
+                        from zhenwu.core.scoping import taken_message
+
+                        errors["uscc"] = taken_message(
+                            current_actor().user, "统一社会信用代码", self.uscc, clash
                         )
         if self.industry_code:
             with contextlib.suppress(IndustryCodeError):  # the field validator reports it

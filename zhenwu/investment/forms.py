@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from zhenwu.core import scoping
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.idnumbers import validate_uscc
 from zhenwu.core.models import User, Village
@@ -125,7 +126,7 @@ class InvestmentForm(ResourceForm):
             clash = clash.exclude(pk=self.instance.pk)
         other = clash.first()
         if code and other is not None:
-            raise forms.ValidationError(f"项目编号「{code}」在本镇已存在（{other.name}）")
+            raise forms.ValidationError(scoping.taken_message(self.user, "项目编号", code, other))
         return code
 
     def save_via_service(self, acting_user):

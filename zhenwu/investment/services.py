@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhenwu.core import scoping
 from zhenwu.core import services as core
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.investment import events
@@ -36,7 +37,7 @@ from zhenwu.investment.validation import fill_skipped_dates
 STAGE_FIELDS = ("stage", *STAGE_DATE_FIELD.values(), "termination_reason")
 
 
-def _check_code_free(town_id, code, exclude_pk=None):
+def _check_code_free(town_id, code, exclude_pk=None, user=None):
     if not code:
         return
     clash = Investment.objects.filter(town_id=town_id, code=code.strip())
@@ -44,13 +45,13 @@ def _check_code_free(town_id, code, exclude_pk=None):
         clash = clash.exclude(pk=exclude_pk)
     other = clash.first()
     if other is not None:
-        raise ValidationError({"code": f"项目编号「{code}」在本镇已存在（{other.name}）"})
+        raise ValidationError({"code": scoping.taken_message(user, "项目编号", code, other)})
 
 
 @transaction.atomic
 def create_investment(*, town, data: dict, acting_user) -> Investment:
     """Register a project at any stage; earlier stages without a date take the next date."""
-    _check_code_free(town.pk, data.get("code"))
+    _check_code_free(town.pk, data.get("code"), user=acting_user)
     obj = Investment(town=town, **data)
     fill_skipped_dates(obj)
     if obj.stage != Stage.TERMINATED and obj.stage_date is None and obj.stage == Stage.LEAD:
@@ -78,7 +79,7 @@ def update_investment(
     if obj.stage != Stage.TERMINATED:
         data.pop("terminated_on", None)
         data.pop("termination_reason", None)
-    _check_code_free(obj.town_id, data.get("code", obj.code), exclude_pk=obj.pk)
+    _check_code_free(obj.town_id, data.get("code", obj.code), exclude_pk=obj.pk, user=acting_user)
     return core.update_object(
         obj, data=data, acting_user=acting_user, expected_version=expected_version
     )
