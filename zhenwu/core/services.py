@@ -21,15 +21,22 @@ from zhenwu.core.models import Attachment, Comment
 
 
 class StaleEdit(Exception):
-    """The record changed since the editor loaded it: refuse rather than overwrite."""
+    """The record changed since the editor loaded it: refuse rather than overwrite.
 
-    def __init__(self, obj, expected_version):
+    The platform's one optimistic-concurrency exception: every service that loses a
+    conditional UPDATE raises it (generic updates and deletes, investment stage moves, task
+    transitions), and every door maps it to 409 by its type — never by its text."""
+
+    conflict = True
+
+    def __init__(self, obj, expected_version=None, message: str | None = None):
         self.obj = obj
         self.expected_version = expected_version
-        super().__init__(
+        self.message = message or (
             f"「{obj}」已被他人修改（当前版本 {obj.version}，您编辑的是版本 {expected_version}），"
             "请刷新后重新编辑。"
         )
+        super().__init__(self.message)
 
 
 def check_write_scope(obj, acting_user) -> None:

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from zhenwu.core import people, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, validation_detail
+from zhenwu.core.services import StaleEdit
 from zhenwu.plan import selectors, services
 from zhenwu.plan.models import Plan, Target, Task
 from zhenwu.plan.views import run_task_action
@@ -301,7 +302,10 @@ def create_task(request, payload: TaskIn):
     data = payload.dict()
     assignee = department = target = None
     if data["assignee_id"]:
-        assignee = people.eligible(user).filter(pk=data["assignee_id"]).first()
+        # Inactive people are found here so that the service can say they are deactivated.
+        assignee = (
+            people.eligible(user, keep=data["assignee_id"]).filter(pk=data["assignee_id"]).first()
+        )
         if assignee is None:
             return Status(422, {"detail": [{"field": "assignee_id", "message": "找不到该承办人"}]})
     if data["assignee_department_id"]:
@@ -354,14 +358,16 @@ def _action(request, pk: int, action: str, payload: TaskActionIn):
         data["new_deadline"] = data["new_deadline"].isoformat()
     try:
         task = run_task_action(task, action, request.auth, data)
-    except services.TaskError as exc:
+    except services.TaskForbidden as exc:
+        return Status(403, {"detail": exc.message})
+    except (services.TaskError, StaleEdit) as exc:
         return Status(409, {"detail": exc.message})
     except ValidationError as exc:
         return Status(422, {"detail": validation_detail(exc)})
     return task_out(task)
 
 
-ACTION_RESPONSES = {200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ACTION_RESPONSES = {200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _register(action: str):

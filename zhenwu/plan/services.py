@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhenwu.core import scoping
-from zhenwu.core.services import add_attachment, attributed, create_object
+from zhenwu.core.services import StaleEdit, add_attachment, attributed, create_object
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan import rules
 from zhenwu.plan.models import (
@@ -30,12 +30,18 @@ from zhenwu.plan.models import (
 
 
 class TaskError(Exception):
-    """A task transition that is not allowed now (wrong state, wrong person, lost race)."""
+    """A task transition that is not allowed in the task's state (HTTP 409). A lost race is
+    the platform's `StaleEdit` (409 too); a person who may not act, `TaskForbidden` (403)."""
+
+    conflict = False
 
     def __init__(self, message: str, *, conflict: bool = False):
         super().__init__(message)
         self.message = message
-        self.conflict = conflict  # True: someone else changed the task first (HTTP 409)
+
+
+class TaskForbidden(TaskError):
+    """The acting user may not take this action on the task (not its assignee/assigner)."""
 
 
 # --- progress reports --------------------------------------------------------------------
@@ -222,7 +228,7 @@ def is_assigner(user, task: Task) -> bool:
 
 def _require(cond: bool, message: str):
     if not cond:
-        raise TaskError(message)
+        raise TaskForbidden(message)
 
 
 def _transition(task: Task, user, *, allowed, to: str | None, **fields) -> Task:
@@ -237,9 +243,10 @@ def _transition(task: Task, user, *, allowed, to: str | None, **fields) -> Task:
     ).update(version=F("version") + 1)
     if not won:
         current = Task.all_objects.get(pk=task.pk)
-        raise TaskError(
-            f"该任务刚被他人处理（当前状态：{current.get_status_display()}），请刷新后查看",
-            conflict=True,
+        raise StaleEdit(
+            current,
+            task.version,
+            message=f"该任务刚被他人处理（当前状态：{current.get_status_display()}），请刷新后查看",
         )
     task.version += 1
     if to is not None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhenwu.core import scoping
 from zhenwu.core.registry import resource_for
+from zhenwu.core.services import StaleEdit
 from zhenwu.core.tables import Table
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan import rules, selectors, services
@@ -297,7 +298,7 @@ def task_action(request, pk, action):
         return HttpResponseRedirect(reverse("plan:task_detail", args=[pk]))
     try:
         run_task_action(task, action, request.user, request.POST, request.FILES.get("evidence"))
-    except services.TaskError as exc:
+    except (services.TaskError, StaleEdit) as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from zhenwu.core.models import Department
+from zhenwu.core.services import StaleEdit
 from zhenwu.core.testing import changes_of
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan import services
@@ -85,7 +86,7 @@ def test_two_people_closing_at_once_one_wins(world, dept):
     first = Task.objects.get(pk=task.pk)
     second = Task.objects.get(pk=task.pk)  # loaded before the first close
     services.task_close(first, acting_user=world.users["leader"])
-    with pytest.raises(TaskError) as exc:
+    with pytest.raises(StaleEdit) as exc:  # the platform's one concurrency exception
         services.task_close(second, acting_user=world.users["admin"])
     assert exc.value.conflict and "已销号" in exc.value.message
     assert kinds(Task.objects.get(pk=task.pk)).count("close") == 1
@@ -108,7 +109,7 @@ def test_concurrent_close_in_threads(world, dept):
         try:
             services.task_close(t, acting_user=user)
             results.append("ok")
-        except TaskError:
+        except StaleEdit:
             results.append("refused")
         finally:
             connection.close()
