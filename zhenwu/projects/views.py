@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhenwu.core import scoping
+from zhenwu.core import asof, scoping
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
 from zhenwu.core.workcalendar import get_calendar
@@ -35,7 +35,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _as_of(request) -> date:
-    return selectors.parse_as_of(request.GET.get("as_of"))
+    return asof.for_page(request)[0]
 
 
 # --- list and detail ----------------------------------------------------------------------------
