@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from zhenwu.core import asof
 from zhenwu.core.api import (
     auth_router,
     change_router,
@@ -15,6 +16,7 @@ from zhenwu.core.api import (
     villages_router,
 )
 from zhenwu.core.api_base import TokenAuth, session_auth
+from zhenwu.core.asof import AsOfError
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.investment.api import router as investment_router
 from zhenwu.plan.api import router as plan_router
@@ -57,12 +59,24 @@ def unauthorized(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+@api.exception_handler(AsOfError)
+def unreadable_as_of(request, exc):
+    """One answer for an unreadable `?as_of=` on every endpoint (core.asof)."""
+    return api.create_response(
+        request, {"detail": [{"field": "as_of", "message": str(exc)}]}, status=422
+    )
+
+
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     details = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
-        details.append({"field": ".".join(loc) or None, "message": _zh(err)})
+        message = _zh(err)
+        if loc == [asof.PARAM] and err.get("type", "").startswith("date"):
+            # the same words as every other door (core.asof)
+            message = asof.error_message(request.GET.get(asof.PARAM, ""))
+        details.append({"field": ".".join(loc) or None, "message": message})
     return api.create_response(request, {"detail": details}, status=422)
 
 

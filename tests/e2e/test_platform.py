@@ -50,7 +50,7 @@ def test_login_home_language_village_changelog(session):
 def test_village_cadre_on_a_phone(phone):
     phone.login("village1")
     phone.goto("/villages/")
-    assert phone.page.locator("[data-testid=object-table]").is_visible()
+    assert phone.page.locator("[data-testid=object-cards]").is_visible()  # cards on a phone
     # The sidebar collapses into a menu button on a phone.
     assert phone.page.locator("button[aria-controls=sidebar]").is_visible()
     assert get_user_model().objects.get(username="village1").villages.count() == 1

@@ -75,7 +75,7 @@ def test_wall_chart_and_sanwei(session):
 def test_village_cadre_sees_own_projects_on_a_phone(phone):
     phone.login("village5")  # 示例五村: 南口加油站
     phone.goto("/projects/")
-    table = phone.page.inner_text("[data-testid=object-table]")
+    table = phone.page.inner_text("[data-testid=object-cards]")  # cards on a phone
     assert "南口加油站" in table and "光大管道" not in table
     phone.goto("/projects/gantt/")
     assert phone.page.locator("[data-testid=wall-row]").count() == 1

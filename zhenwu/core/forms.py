@@ -150,7 +150,10 @@ def translate_field(field) -> None:
 def build_filterset(resource, data, queryset, user):
     """A django-filter FilterSet from `resource.filter_fields` (or the resource's own class)."""
     if resource.filterset_class is not None:
-        return resource.filterset_class(data or None, queryset=queryset, request=None)
+        fs = resource.filterset_class(data or None, queryset=queryset, request=None)
+        for field in fs.form.fields.values():
+            clean_filter_choices(field)
+        return fs
     meta = type("Meta", (), {"model": resource.model, "fields": resource.filter_fields})
     fs_class = type(
         f"{resource.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta}
@@ -174,4 +177,33 @@ def build_filterset(resource, data, queryset, user):
                 else "form-control form-control-sm",
             )
             field.required = False
+            clean_filter_choices(field)
     return fs
+
+
+ALL = "全部"
+BOOLEAN_FILTER_CHOICES = (("", ALL), ("true", "是"), ("false", "否"))
+
+
+def clean_filter_choices(field) -> None:
+    """A filter offers 全部 once, then the real choices: no second "---------" from a blank
+    model choice, and no 未知 (unknown) default on yes/no filters (issue 10 item 9)."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = gettext(ALL)
+        return
+    if isinstance(field, forms.NullBooleanField) or isinstance(
+        field.widget, forms.NullBooleanSelect
+    ):
+        field.widget = forms.Select(
+            choices=[(v, gettext(lbl)) for v, lbl in BOOLEAN_FILTER_CHOICES],
+            attrs=field.widget.attrs,
+        )
+        return
+    choices = getattr(field, "choices", None)
+    if choices and isinstance(field, forms.ChoiceField):
+        real = [(v, lbl) for v, lbl in choices if v not in ("", None)]
+        if hasattr(field, "empty_label"):  # django-filter adds its empty choice when rendering
+            field.empty_label = gettext(ALL)
+            field.choices = real
+        else:
+            field.choices = [("", gettext(ALL)), *real]

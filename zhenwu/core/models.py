@@ -149,6 +149,10 @@ class Department(TownScopedModel):
         names = dict(MODULE_CHOICES)
         return [names.get(m, m) for m in self.modules]
 
+    def get_modules_display(self) -> str:
+        """工作计划、招商引资 — module names, not codes (lists, detail pages, cards)."""
+        return "、".join(str(x) for x in self.module_labels())
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "管理员"

@@ -1,6 +1,6 @@
 """One declaration per model gives it its whole surface (NetBox's habit): list with filter,
 search, sort, pagination and export; detail with attachments, comments and change log;
-create/edit/delete; Excel import and template; API (see `api_crud.py`).
+create/edit/delete; Excel import and template; API (see `api_base.crud_router`).
 
     resource = register(Resource(model=Village, key="villages", list_columns=[...], ...))
     urlpatterns = resource.urls()
@@ -50,6 +50,12 @@ class Resource:
     list_template: str | None = None
     can_create: bool = True
     per_page: int = 50
+    # On a phone every list is a stack of cards (core/partials/object_cards.html). Name the
+    # columns a card shows; each has a sensible default (see core.tables.CardLayout).
+    card_title: str | None = None  # default: the first list column
+    card_status: str | None = None  # default: the first list column named status/stage/light…
+    card_amount: str | None = None  # default: the first list column in 万元
+    card_fields: list[str] | None = None  # default: up to four of the remaining list columns
 
     @property
     def app_label(self) -> str:

@@ -8,10 +8,10 @@ import decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from zhenwu.core import formats, lights
 from zhenwu.core.idnumbers import mask_phone, mask_resident_id
 from zhenwu.core.registry import url_for
 
@@ -48,9 +48,27 @@ def label_of(model, name) -> str:
     )
 
 
-def display_value(obj, name, user=None, personal=()):
-    """(text, url) for one field of one object, formatted for people."""
+def is_amount(model, name) -> bool:
+    """An amount in 万元: the product shows it with separators, in 亿元 from 10,000 万元 on."""
+    f = field_of(model, name)
+    return isinstance(f, models.DecimalField) and "万元" in str(f.verbose_name)
+
+
+def display_value(obj, name, user=None, personal=(), long_dates=False):
+    """(text, url) for one field of one object, formatted for people (core.formats): dates
+    compact in tables and long on detail pages, amounts in 万元/亿元, choices by their label."""
     f = field_of(obj.__class__, name)
+    # A model says how a stored code reads for people with `get_<field>_display()` (Django's
+    # own for choices; by hand for codes without choices: indicator keys, module lists …).
+    describe = getattr(obj, f"get_{name}_display", None)
+    if callable(describe) and not (f is not None and f.choices):
+        return describe() or "—", None
+    if is_amount(obj.__class__, name):
+        value = getattr(obj, name, None)
+        return (formats.amount(value) if value is not None else "—"), None
+    if long_dates and isinstance(f, (models.DateField, models.DateTimeField)):
+        value = getattr(obj, name, None)
+        return (formats.date_long(value) if value else "—"), None
     if f is not None and f.choices and not f.many_to_many:
         return gettext(str(getattr(obj, f"get_{name}_display")())), None
     value = getattr(obj, name, None)
@@ -71,16 +89,57 @@ def format_value(value) -> str:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(value.astimezone() if value.tzinfo else value, "Y-m-d H:i")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return formats.date_cell(value)
     if isinstance(value, decimal.Decimal):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return text
+        return formats.number(value)
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value) or "—"
     return str(value)
+
+
+def header_label(model, name) -> str:
+    """A column's header; amount cells carry their unit (万元/亿元), so the header drops it."""
+    label = label_of(model, name)
+    if is_amount(model, name):
+        label = label.replace("（万元）", "").replace("(万元)", "")
+    return label
+
+
+STATUS_NAMES = ("light", "status", "stage", "state", "entry_status")
+
+
+class CardLayout:
+    """Which list columns a phone card shows (core/partials/object_cards.html): a title, a status
+    (with its traffic light when the record has one), up to four fields and the amount. Each part
+    comes from the resource (`card_title`, `card_status`, `card_fields`, `card_amount`) or, by
+    default, from the list columns: the first is the title, the first status-like column the
+    status, the first 万元 column the amount, and up to four of the rest the fields."""
+
+    def __init__(self, resource):
+        r, cols, model = resource, list(resource.list_columns), resource.model
+        self.title = r.card_title or (cols[0] if cols else None)
+        self.status = r.card_status or next(
+            (c for c in cols if c in STATUS_NAMES or c.endswith("_status")), None
+        )
+        self.amount = r.card_amount or next((c for c in cols if is_amount(model, c)), None)
+        used = {self.title, self.status, self.amount}
+        if r.card_fields is not None:
+            self.fields = list(r.card_fields)
+        else:
+            self.fields = [c for c in cols if c not in used and not is_amount(model, c)][:4]
+
+
+def record_light(obj, status_value=None) -> str | None:
+    """The record's traffic light if it has one (a `light` attribute or a light-valued status)."""
+    value = getattr(obj, "light", None)
+    if callable(value):
+        value = value()
+    if value in lights.LABELS:
+        return value
+    if status_value in lights.LABELS:
+        return status_value
+    return None
 
 
 class Table:
@@ -110,7 +169,7 @@ class Table:
             out.append(
                 {
                     "name": name,
-                    "label": label_of(self.model, name),
+                    "label": header_label(self.model, name),
                     "sortable": name in sortable,
                     "current": current,
                     "descending": descending,
@@ -130,12 +189,50 @@ class Table:
                 cells.append(format_html('<a href="{}">{}</a>', url, text) if url else text)
             yield obj, cells
 
+    def cards(self):
+        """The same rows as cards for a phone: dicts of url, title, status, light, amount and
+        (label, text) fields — personal numbers masked exactly as in the table."""
+        layout = CardLayout(self.resource)
+        personal = self.resource.personal_fields
+        for obj in self.rows:
+            title = (
+                display_value(obj, layout.title, self.user, personal)[0]
+                if layout.title
+                else str(obj)
+            )
+            status = light = None
+            if layout.status:
+                status = display_value(obj, layout.status, self.user, personal)[0]
+                light = record_light(obj, getattr(obj, layout.status, None))
+                if light and status in lights.LABELS:
+                    status = lights.label(light)
+            else:
+                light = record_light(obj)
+            fields = []
+            for name in layout.fields:
+                text, _url = display_value(obj, name, self.user, personal)
+                if text in ("", "—"):
+                    continue
+                fields.append((header_label(self.model, name), text))
+            yield {
+                "obj": obj,
+                "url": url_for(obj),
+                "title": title,
+                "status": status,
+                "light": light,
+                "amount": display_value(obj, layout.amount, self.user, personal)[0]
+                if layout.amount
+                else None,
+                "amount_label": header_label(self.model, layout.amount) if layout.amount else "",
+                "fields": fields,
+            }
+
 
 def detail_rows(resource, obj, user):
     names = resource.detail_fields or resource.form_fields or resource.list_columns
     rows = []
     for name in names:
-        text, url = display_value(obj, name, user, resource.personal_fields)
+        text, url = display_value(obj, name, user, resource.personal_fields, long_dates=True)
         rows.append(
             (
                 label_of(obj.__class__, name),

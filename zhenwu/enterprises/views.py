@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
 
-from zhenwu.core import scoping
+from zhenwu.core import asof, scoping
 from zhenwu.core.models import Town
 from zhenwu.core.services import attachments_for
 from zhenwu.core.views.generic import safe_next
@@ -23,16 +23,8 @@ from zhenwu.enterprises.models import ChecklistItem, Enterprise, EntryStatus
 
 
 def parse_as_of(request, town) -> tuple[datetime.date, str | None]:
-    raw = request.GET.get("as_of", "").strip()
-    today = timezone.localdate()
-    if raw:
-        try:
-            return datetime.date.fromisoformat(raw), None
-        except ValueError:
-            return selectors.as_of_default(
-                town, today
-            ), f"日期「{raw}」格式不正确，应为 YYYY-MM-DD。"
-    return selectors.as_of_default(town, today), None
+    """The pool's as-of date: by default the last month with figures (core.asof otherwise)."""
+    return asof.for_page(request, default=selectors.as_of_default(town, timezone.localdate()))
 
 
 def sparkline_points(series, width=120, height=28) -> str:
@@ -66,9 +58,7 @@ class PoolView(LoginRequiredMixin, View):
             town = (towns.filter(pk=int(wanted)) if wanted.isdigit() else towns).first()
             if town is None:
                 raise Http404
-        as_of, error = parse_as_of(request, town)
-        if error:
-            messages.error(request, error)
+        as_of, _ = parse_as_of(request, town)  # an unreadable date warns on the page
         qs = scoping.restrict(Enterprise.objects.filter(town=town), user)
         village = request.GET.get("village", "")
         if village.isdigit():

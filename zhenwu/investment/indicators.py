@@ -179,6 +179,7 @@ def funds_received_wan(ctx: IndicatorContext) -> Decimal:
     params={
         "stage": "阶段：lead/negotiating/signed/started/completed/producing/terminated 或中文名"
     },
+    param_values={"stage": {str(v): str(lbl) for v, lbl in Stage.choices}},
     description="截至当日处于该阶段的项目数",
 )
 def by_stage(ctx: IndicatorContext) -> Decimal:

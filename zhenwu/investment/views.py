@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -62,12 +62,9 @@ class SettingsAddView(ObjectEditView):
         return render(request, "investment/settings_exists.html", ctx)
 
 
-def promote_url(investment: Investment) -> str | None:
-    """The key-projects module's promote view, if it exists (issue 4 builds it)."""
-    try:
-        return reverse("projects:project_promote", kwargs={"investment_pk": investment.pk})
-    except NoReverseMatch:
-        return None
+def promote_url(investment: Investment) -> str:
+    """The key-projects module's page that promotes a started investment to a key project."""
+    return reverse("projects:project_promote", kwargs={"investment_pk": investment.pk})
 
 
 def key_project_state(investment: Investment, user) -> dict:

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from zhenwu.core import people, scoping
+from zhenwu.core import asof, people, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, validation_detail
 from zhenwu.core.services import StaleEdit
 from zhenwu.plan import selectors, services
@@ -75,22 +75,8 @@ def target_out(s: selectors.TargetState, plan: Plan) -> dict:
     }
 
 
-def _as_of(request):
-    text = request.GET.get("as_of")
-    if not text:
-        return selectors.today(), None
-    try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return None, {
-            "detail": [{"field": "as_of", "message": f"日期「{text}」格式不正确，应为 YYYY-MM-DD"}]
-        }
-
-
 def _states(request, plan_id=None, pk=None):
-    as_of, error = _as_of(request)
-    if error:
-        return None, error
+    as_of = asof.for_api(request)  # unreadable → 422 (AsOfError, zhenwu/api.py)
     plans = scoping.restrict(Plan.objects.all(), request.auth)
     if plan_id:
         plans = plans.filter(pk=plan_id)

@@ -23,6 +23,7 @@ Rules for an indicator:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -70,6 +71,8 @@ class Indicator:
     compute: Callable[[IndicatorContext], Decimal | int | float]
     records: Callable[[IndicatorContext], QuerySet] | None = None
     params: dict[str, str] = field(default_factory=dict)  # name → description (for the UI)
+    # name → {code: word} for parameters whose values are codes (shown as words on pages)
+    param_values: dict[str, dict[str, str]] = field(default_factory=dict)
     description: str = ""
 
     @property
@@ -87,6 +90,33 @@ class Indicator:
             return Decimal(0)
         return value if isinstance(value, Decimal) else Decimal(str(value))
 
+    def describe_params(self, values: dict) -> str:
+        """Parameters as people read them: the parameter's name from its description (before
+        its first bracket or colon), and the value's word — 是/否 for booleans, the label a
+        description gives a code (``key（重点项目）``), or `param_values` when declared."""
+        parts = []
+        for name, value in (values or {}).items():
+            desc = self.params.get(name, "")
+            label = re.split(r"[（(：:]", desc, maxsplit=1)[0].strip() or "参数"
+            label = label.removesuffix("代码")
+            parts.append(f"{label}：{self._value_words(name, value, desc)}")
+        return "；".join(parts)
+
+    def _value_words(self, name, value, desc: str) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, (list, tuple)):
+            return "、".join(self._value_words(name, v, desc) for v in value)
+        known = dict(self.param_values.get(name, {}))
+        known.update(dict(re.findall(r"([A-Za-z_][\w]*)（([^）]+)）", desc)))
+        if str(value) in known:
+            return str(known[str(value)])
+        if isinstance(value, (int, float)) and "万元" in desc:
+            from zhenwu.core.formats import amount
+
+            return amount(value)
+        return str(value)
+
     def record_queryset(self, ctx: IndicatorContext) -> QuerySet | None:
         return self.records(ctx) if self.records else None
 
@@ -102,6 +132,7 @@ def register_indicator(
     records: Callable[[IndicatorContext], QuerySet] | None = None,
     params: dict[str, str] | None = None,
     description: str = "",
+    param_values: dict[str, dict[str, str]] | None = None,
 ):
     """Decorator registering `compute(ctx) -> number` under `key` ("module.name")."""
 
@@ -114,6 +145,7 @@ def register_indicator(
             records=records,
             params=params or {},
             description=description,
+            param_values=param_values or {},
         )
         return compute
 

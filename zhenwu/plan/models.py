@@ -218,13 +218,25 @@ class Target(TownScopedModel):
 
     @property
     def indicator_display(self) -> str:
+        return self.get_indicator_key_display()
+
+    indicator_display.fget.short_description = "计算指标"
+
+    def get_indicator_key_display(self) -> str:
+        """The indicator's name, never its key (the key shows only in the administrator's form)."""
         if not self.indicator_key:
             return "手工填报进度"
         indicator = get_indicator(self.indicator_key)
-        label = indicator.label if indicator else "未注册"
-        return f"{label}（{self.indicator_key}）"
+        return indicator.label if indicator else "未注册的指标"
 
-    indicator_display.fget.short_description = "计算指标"
+    def get_indicator_params_display(self) -> str:
+        """The parameters in words: 只计工业项目：是；计划总投资下限：10,000万元."""
+        indicator = get_indicator(self.indicator_key)
+        if not self.indicator_params:
+            return ""
+        if indicator is None:
+            return "—"
+        return indicator.describe_params(self.indicator_params)
 
     def clean(self):
         errors = {}

@@ -17,8 +17,10 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
-GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
-STATUS_LABELS = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", NONE: "无法判断"}
+from zhenwu.core import lights  # the product's one light vocabulary
+
+GREEN, YELLOW, RED, NONE = lights.GREEN, lights.YELLOW, lights.RED, lights.NONE
+STATUS_LABELS = {k: lights.LABELS[k] for k in (GREEN, YELLOW, RED, NONE)}
 STATUS_ORDER = {RED: 0, YELLOW: 1, GREEN: 2, NONE: 3}
 DUE_SOON_WORKDAYS = 3
 HUNDRED = Decimal(100)

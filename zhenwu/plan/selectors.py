@@ -35,19 +35,6 @@ def today() -> date:
     return timezone.localdate()
 
 
-def parse_as_of(text: str | None) -> tuple[date, str | None]:
-    """`?as_of=YYYY-MM-DD` → (date, error message or None); empty → today."""
-    if not text:
-        return today(), None
-    try:
-        return date.fromisoformat(text.strip()), None
-    except ValueError:
-        return (
-            today(),
-            f"日期「{text}」格式不正确，应为 YYYY-MM-DD（如 2025-06-30），已按今天显示。",
-        )
-
-
 # --- one target --------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from zhenwu.plan.resources import (
 app_name = "plan"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plan:board"), name="index"),
+    path("", RedirectView.as_view(pattern_name="plan:board", query_string=True), name="index"),
     path("board/", views.board, name="board"),
     path("bigscreen/", views.bigscreen, name="bigscreen"),
     path("my-tasks/", views.my_tasks, name="my_tasks"),

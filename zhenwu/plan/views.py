@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhenwu.core import scoping
+from zhenwu.core import asof, scoping
 from zhenwu.core.registry import resource_for
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.tables import Table
@@ -38,11 +38,14 @@ def _int(value) -> int | None:
 def board_data(request, *, limit_tasks=12):
     """Everything the board and the big screen show, as of the chosen date."""
     user = request.user
-    as_of, as_of_error = selectors.parse_as_of(request.GET.get("as_of"))
+    as_of, as_of_error = asof.for_page(request)
     plan = selectors.plan_for(user, year=as_of.year, plan_id=_int(request.GET.get("plan")))
     data = {
         "as_of": as_of,
         "as_of_error": as_of_error,
+        # Every link out of the board carries the date (and, to the big screen, the filters).
+        "carry": asof.as_of_query(as_of),
+        "carry_filters": asof.as_of_query(as_of, plan=plan.pk if plan else None),
         "is_today": as_of == selectors.today(),
         "plan": plan,
         "plans": scoping.restrict(Plan.objects.all(), user).order_by("-year", "id"),
@@ -65,6 +68,7 @@ def board_data(request, *, limit_tasks=12):
         else None,
     }
     shown = _filter_tree(tree, filters)
+    data["carry_filters"] = asof.as_of_query(as_of, plan=plan.pk, **filters)
     counts = {k: 0 for k in rules.STATUS_LABELS}
     for s in states:
         counts[s.status] += 1
@@ -158,7 +162,7 @@ def target_records(request, pk):
         ),
         pk=pk,
     )
-    as_of, as_of_error = selectors.parse_as_of(request.GET.get("as_of"))
+    as_of, as_of_error = asof.for_page(request)
     year = target.measure.theme.plan.year
     state = selectors.evaluate(
         target, year, as_of, reports=list(target.reports.order_by("-date", "-id"))
@@ -168,6 +172,7 @@ def target_records(request, pk):
         "state": state,
         "as_of": as_of,
         "as_of_error": as_of_error,
+        "carry": asof.as_of_query(as_of),
         "querystring": f"as_of={as_of.isoformat()}",
     }
     if target.indicator_key:
@@ -215,7 +220,7 @@ def my_tasks(request):
     """A person's to-do list: tasks to handle, decisions waiting for them, and the progress
     reports due for the manual targets they (or their departments) are responsible for."""
     user = request.user
-    as_of, _ = selectors.parse_as_of(request.GET.get("as_of"))
+    as_of, _ = asof.for_page(request)
     todo, waiting = selectors.my_tasks(user, as_of)
     reports_due = []
     plan = selectors.plan_for(user, year=as_of.year)

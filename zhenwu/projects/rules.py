@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from zhenwu.core import lights
+
 # --- 三未 ------------------------------------------------------------------------------------
 
 APPROVED_NOT_STARTED = "approved_not_started"
@@ -115,14 +117,9 @@ def needs_weekly_report(p: ProjectDates, week: date) -> bool:
 
 # --- milestone traffic light -------------------------------------------------------------------
 
-GREEN, YELLOW, RED, DONE, NONE = "green", "yellow", "red", "done", "none"
-LIGHT_LABELS = {
-    GREEN: "正常",
-    YELLOW: "预警",
-    RED: "滞后",
-    DONE: "已完成",
-    NONE: "未排期",
-}
+# The product's words and colours (core.lights); this module only decides the colour by dates.
+GREEN, YELLOW, RED, DONE, NONE = lights.GREEN, lights.YELLOW, lights.RED, lights.DONE, lights.NONE
+LIGHT_LABELS = lights.LABELS
 
 
 def milestone_light(

@@ -31,16 +31,6 @@ def today() -> date:
     return timezone.localdate()
 
 
-def parse_as_of(value: str | None) -> date:
-    """`?as_of=YYYY-MM-DD` (DESIGN.md "Time"); anything unreadable means today."""
-    if value:
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    return today()
-
-
 # --- stored project scheduling --------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhenwu.core import scoping
+from zhenwu.core import asof, scoping
 from zhenwu.core import services as core_services
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
@@ -37,7 +37,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _as_of(request) -> date:
-    return selectors.parse_as_of(request.GET.get("as_of"))
+    return asof.for_page(request)[0]
 
 
 # --- list and detail ----------------------------------------------------------------------------

@@ -50,6 +50,8 @@ class ResourceView(LoginRequiredMixin, View):
         ctx = {
             "resource": r,
             "model_name": gettext(r.verbose_name),
+            # A list page is called what the menu calls it (企业名录, not 企业).
+            "list_title": gettext(r.nav.label) if r.nav else gettext(r.verbose_name),
             "can_add": r.can_create and scoping.can_write_model(user, r.model),
             "list_url": reverse(r.url_name("list")),
         }

@@ -74,7 +74,9 @@ def home(request):
     from django.urls import NoReverseMatch
 
     try:
-        return HttpResponseRedirect(reverse("plan:board"))
+        # The query (?as_of=, filters) travels on to the board.
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(reverse("plan:board") + (f"?{query}" if query else ""))
     except NoReverseMatch:
         pass
     user = request.user

@@ -259,4 +259,4 @@ def test_city_viewer_opens_a_towns_pool(world):
     r = client.get(reverse("enterprises:pool") + f"?town={world.town.pk}&as_of=2025-06-30")
     assert r.status_code == 200 and ent.name in r.content.decode()
     r = client.get(reverse("enterprises:pool") + "?as_of=bad")
-    assert r.status_code == 200 and "格式不正确" in r.content.decode()
+    assert r.status_code == 200 and "无法识别" in r.content.decode()

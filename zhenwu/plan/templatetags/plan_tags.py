@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from zhenwu.core import asof
 from zhenwu.plan import rules, selectors, services
 from zhenwu.plan.models import OPEN_STATUSES, TaskStatus
 
@@ -14,7 +15,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def target_panel(context, target):
     request = context.get("request")
-    as_of, _ = selectors.parse_as_of(request.GET.get("as_of") if request else None)
+    as_of = asof.for_page(request)[0] if request else asof.today()
     year = target.measure.theme.plan.year
     reports = list(target.reports.select_related("reported_by").order_by("-date", "-id"))
     frozen = selectors.frozen_by_target([target], year).get(target.pk, {})

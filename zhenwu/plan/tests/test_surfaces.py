@@ -110,7 +110,7 @@ def test_api_targets_fields_and_as_of(world):
     outcome = api.get(f"targets/{t.pk}", as_of="2026-02-01").json()
     assert outcome["actual_value"] == 36 and outcome["status"] == "green"
     r = api.get("targets", as_of="2025-13-01")
-    assert r.status_code == 422 and "格式不正确" in str(r.json()["detail"])
+    assert r.status_code == 422 and "无法识别" in str(r.json()["detail"])
     assert world.api("other_admin").get(f"targets/{t.pk}").status_code == 404
     assert api.get("targets", status="green", as_of="2026-02-01").json()["count"] == 1
 
@@ -224,7 +224,7 @@ def test_board_filters_and_pages_for_every_role(world):
     ).content.decode()
     assert "乙指标" in html and "甲指标" not in html
     html = client.get("/plan/board/?as_of=not-a-date").content.decode()
-    assert "格式不正确" in html
+    assert "无法识别" in html and "已按" in html
     assert client.get("/plan/bigscreen/?as_of=2025-06-30").status_code == 200
     r = client.get("/plan/bigscreen/?as_of=2025-06-30", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and b"every 60s" in r.content and b"<html" not in r.content

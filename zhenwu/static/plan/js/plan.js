@@ -46,17 +46,22 @@
     if (!el || !data) return;
     var chart = mount(el);
     if (!chart) return;
-    var colours = { green: "#3ddc84", yellow: "#ffcf40", red: "#ff5c5c", none: "#777" };
+    // The product's one palette (core/lights.py, as CSS variables in zhenwu.css): the bars are
+    // painted with the same colours as the lights, and the legend below the chart (HTML) says so.
+    var css = getComputedStyle(document.documentElement);
+    function paint(name) { return (css.getPropertyValue("--zw-light-" + name) || "").trim() || "#bdbdbd"; }
+    var colours = { green: paint("green"), yellow: paint("yellow"), red: paint("red"), done: paint("done"), none: paint("none") };
+    var timeColour = (css.getPropertyValue("--zw-time-progress") || "").trim() || "#5c8ad6";
     chart.setOption({
       animation: false,
       textStyle: { fontSize: 16, color: "#e8edf5" },
-      legend: { data: ["完成进度", "时序进度"], textStyle: { color: "#e8edf5", fontSize: 16 } },
+      legend: { show: false },
       grid: { left: 120, right: 24, top: 40, bottom: 24 },
       xAxis: { type: "value", max: 100, axisLabel: { color: "#aab8d0", formatter: "{value}%" }, splitLine: { lineStyle: { color: "#22355c" } } },
       yAxis: { type: "category", data: data.themes.map(function (t) { return t.name.split("：")[0]; }), axisLabel: { color: "#e8edf5", fontSize: 16 } },
       series: [
-        { name: "完成进度", type: "bar", data: data.themes.map(function (t) { return { value: t.progress, itemStyle: { color: colours[t.status] || "#777" } }; }), label: { show: true, position: "right", color: "#fff", formatter: "{c}%" } },
-        { name: "时序进度", type: "bar", data: data.themes.map(function (t) { return t.time; }), itemStyle: { color: "#3b5b9a" } }
+        { name: "完成进度", type: "bar", data: data.themes.map(function (t) { return { value: t.progress, itemStyle: { color: colours[t.status] || colours.none } }; }), label: { show: true, position: "right", color: "#fff", formatter: "{c}%" } },
+        { name: "时序进度", type: "bar", data: data.themes.map(function (t) { return t.time; }), itemStyle: { color: timeColour } }
       ]
     });
     window.addEventListener("resize", function () { chart.resize(); });

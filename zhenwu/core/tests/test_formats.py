@@ -1,0 +1,113 @@
+"""One format per context (issue 10 item 9): dates long / short / in tables, amounts with
+separators and 亿元 from 10,000 万元 on, filters offering 全部 once."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+import zhenwu.urls  # noqa: F401  (registers every resource)
+from zhenwu.core import formats, lights
+from zhenwu.core.forms import build_filterset
+from zhenwu.core.registry import resource_by_key
+
+
+def test_dates_by_context():
+    d = datetime.date(2026, 11, 30)
+    assert formats.date_long(d) == "2026年11月30日"
+    assert formats.date_cell(d) == "2026-11-30"
+    assert formats.date_short(d, today=datetime.date(2026, 1, 1)) == "11月30日"
+    assert formats.date_short(d, today=datetime.date(2025, 12, 31)) == "2026年11月30日"
+    assert formats.date_long(None) == "" and formats.date_cell(None) == ""
+
+
+def test_datetimes_are_local_time():
+    utc = datetime.datetime(2026, 11, 29, 12, 18, 34, 910585, tzinfo=datetime.UTC)
+    # settings.TIME_ZONE is Asia/Shanghai: +8 hours
+    assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+    assert formats.date_long(utc) == "2026年11月29日 20:18"
+    assert formats.date_cell(utc) == "2026-11-29 20:18"
+    assert formats.date_long("2026-11-29T12:18:34.910585+00:00") == "2026年11月29日 20:18"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("95100"), "9.51亿元"),
+        (Decimal("10000"), "1亿元"),  # exactly 10,000 万元 is 1 亿元
+        (Decimal("9999.99"), "9,999.99万元"),
+        (Decimal("1700"), "1,700万元"),
+        (Decimal("1656.00"), "1,656万元"),
+        (Decimal("0.5"), "0.5万元"),
+        (Decimal("-12000"), "-1.2亿元"),
+        (123456, "12.35亿元"),
+        (0, "0万元"),
+        (None, "—"),
+    ],
+)
+def test_amounts(value, text):
+    assert formats.amount(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(95100, "95,100"), (Decimal("1656.00"), "1,656"), (Decimal("3.50"), "3.5"), (0, "0")],
+)
+def test_numbers(value, text):
+    assert formats.number(value) == text
+
+
+def test_template_filters_are_builtin():
+    html = Template(
+        "{{ d|date_long }}|{{ d|date_cell }}|{{ a|amount }}|{{ n|num }}|{{ s|light }}|{{ s|light_label }}"
+    ).render(Context({"d": datetime.date(2026, 11, 30), "a": 95100, "n": 95100, "s": "red"}))
+    assert html == "2026年11月30日|2026-11-30|9.51亿元|95,100|light light-red|红灯"
+
+
+def test_one_light_vocabulary():
+    from zhenwu.plan import rules as plan_rules
+    from zhenwu.projects import rules as project_rules
+
+    assert plan_rules.STATUS_LABELS[plan_rules.RED] == lights.label("red") == "红灯"
+    assert project_rules.LIGHT_LABELS is lights.LABELS
+    assert lights.css_class("bogus") == "light light-none"
+    assert set(lights.COLOURS) == set(lights.LABELS)
+
+
+def test_css_palette_matches_lights():
+    from pathlib import Path
+
+    import zhenwu
+
+    css = (Path(zhenwu.__file__).parent / "static/zhenwu/css/zhenwu.css").read_text()
+    for status, colour in lights.COLOURS.items():
+        assert f"--zw-light-{status}: {colour};" in css
+
+
+def test_filters_offer_all_once_and_no_unknown_default(world):
+    from zhenwu.core.registry import all_resources
+
+    for r in all_resources():
+        key = r.key
+        fs = build_filterset(r, {}, r.model.objects.none(), world.users["admin"])
+        for name in fs.form.fields:
+            html = str(fs.form[name])
+            assert html.count("---------") == 0, (key, name)
+            assert "未知" not in html and "Unknown" not in html, (key, name)
+            if "<option" in html:
+                assert html.count(">全部</option>") == 1, (key, name, html[:300])
+
+
+def test_amount_columns_show_units_and_headers_drop_them(world):
+    from zhenwu.core.tables import Table
+    from zhenwu.projects.tests.factories import make_project
+
+    p = make_project(world, total_investment=Decimal("95100"))
+    r = resource_by_key("projects")
+    table = Table(r, world.users["admin"], rows=[p])
+    labels = [h["label"] for h in table.headers()]
+    assert "计划总投资" in labels and "计划总投资（万元）" not in labels
+    cells = next(table.body())[1]
+    assert "9.51亿元" in [str(c) for c in cells]
