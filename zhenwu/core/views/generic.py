@@ -49,7 +49,7 @@ class ResourceView(LoginRequiredMixin, View):
         ctx = {
             "resource": r,
             "model_name": gettext(r.verbose_name),
-            "can_add": r.can_create and scoping.can_write_model(user, r.model),
+            "can_add": r.may_add(user),
             "list_url": reverse(r.url_name("list")),
         }
         ctx.update(extra)
@@ -146,7 +146,7 @@ class ObjectEditView(ResourceView):
 
     def get(self, request, **kwargs):
         obj = self._obj()
-        if obj is None and not scoping.can_write_model(request.user, self.resource.model):
+        if obj is None and not self.resource.may_add(request.user):
             raise Http404
         return render(
             request, "core/object_edit.html", self.context(object=obj, form=self.get_form(obj))
@@ -154,7 +154,7 @@ class ObjectEditView(ResourceView):
 
     def post(self, request, **kwargs):
         obj = self._obj()
-        if obj is None and not scoping.can_write_model(request.user, self.resource.model):
+        if obj is None and not self.resource.may_add(request.user):
             raise Http404
         form = self.get_form(obj, request.POST)
         if form.is_valid():
