@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zhenwu.core.demo import register_demo
-from zhenwu.core.idnumbers import uscc_check_char
+from zhenwu.core.idnumbers import demo_uscc
 from zhenwu.core.services import soft_delete
 from zhenwu.investment.models import (
     STAGE_DATE_FIELD,
@@ -32,12 +32,6 @@ from zhenwu.investment.models import (
 
 DEMO_NOTE = "演示数据：金额、日期、投资方为示例值，请以实际台账为准。"
 NAMED_NOTE = "项目名称来自2025年访谈；金额、日期为演示数据。"
-
-
-def demo_uscc(n: int) -> str:
-    """A checksum-valid 企业 USCC registered in 石首市 (421081), for demo investors."""
-    first17 = f"91421081MA4{n:06d}"
-    return first17 + uscc_check_char(first17)
 
 
 D = date
