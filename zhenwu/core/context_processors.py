@@ -24,9 +24,14 @@ def navigation(request):
     groups: dict[str, list] = {}
     topbar: list[dict] = []
     path = request.path
+    from zhenwu.core.homes import menu_modules
+
+    modules = menu_modules(user)
     for item in nav_items():
         if item.group == "admin" and not user.is_town_admin:
             continue
+        if modules is not None and item.url_name.split(":")[0] not in modules:
+            continue  # the menu shows what the role uses (core/homes.py: menu_modules)
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
