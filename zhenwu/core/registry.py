@@ -57,6 +57,8 @@ class Resource:
     # Who may create rows through the pages, when it is not "writers of the model's module"
     # (e.g. leaders and inspectors assign 督办 tasks): a function of the user, from services.
     add_permission: Any = None
+    # Where a saved form returns (default: the record's page), e.g. a milestone → its project.
+    success_url: Any = None
 
     def may_add(self, user) -> bool:
         from zhenwu.core import scoping

@@ -171,8 +171,9 @@ class ObjectEditView(ResourceView):
                 for warning in getattr(form, "warnings", []):
                     messages.warning(request, warning)
                 messages.success(request, f"已保存：{saved}")
+                after = self.resource.success_url(saved) if self.resource.success_url else None
                 return HttpResponseRedirect(
-                    url_for(saved) or reverse(self.resource.url_name("list"))
+                    after or url_for(saved) or reverse(self.resource.url_name("list"))
                 )
         status = 409 if any("已被他人修改" in e for e in form.non_field_errors()) else 400
         return render(
