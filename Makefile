@@ -30,7 +30,10 @@ run: $(STAMP)
 	@echo "  演示密码：Zhenwu@2025（用 zhenwu demo --password 新密码 重设）"
 	@echo "  接口文档： http://127.0.0.1:$(PORT)/api/v1/docs    按 Ctrl+C 停止。"
 	@echo ""
-	$(BIN)/gunicorn zhenwu.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	@# Time-driven jobs (month-end freezing …) every minute beside the web server; stopped with it.
+	@(while true; do $(BIN)/zhenwu run-scheduled || true; sleep 60; done) & SCHED=$$!; \
+	  trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn zhenwu.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	  --access-logfile - --error-logfile - --timeout 120
 
 ## make test — lint, Django checks, migrations check, then every test (browser tests included)

@@ -3,6 +3,7 @@ a staff member files a manual progress report and the board's number and colour 
 big screen draws its charts; the board works on a phone."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -18,12 +19,22 @@ def target_row(page, name):
     )
 
 
+def open_2025(session):
+    """The board opens on the year under way; the seed's 2025 plan is one click away."""
+    session.goto("/plan/board/")
+    session.page.click("[data-testid=plan-link]:has-text('2025')")
+    session.page.wait_for_selector("[data-testid=board-title]:has-text('2025年')")
+
+
 def test_leader_board_then_staff_report_changes_number_and_colour(session):
     page = session.page
     session.login("leader")
     session.goto("/")
     page.wait_for_selector("[data-testid=board-title]")
     assert re.search(r"/plan/board/", page.url)
+    this_year = date.today().year
+    assert f"{this_year}年 南口镇工作计划" in page.inner_text("[data-testid=board-title]")
+    open_2025(session)
     assert "2025年 南口镇工作计划" in page.inner_text("[data-testid=board-title]")
     assert page.locator("[data-testid=theme]").count() == 4
     signed = target_row(page, "全年签约招商项目")
@@ -41,7 +52,7 @@ def test_leader_board_then_staff_report_changes_number_and_colour(session):
     assert "as_of=2025-06-30" in page.url
 
     # The number drills down to what it counts (manual target: its reports).
-    session.goto("/plan/board/")
+    open_2025(session)
     target_row(page, VEG).locator("[data-testid=target-number]").click()
     page.wait_for_selector("[data-testid=records-table]")
     assert "2025-12-31" in page.inner_text("[data-testid=records-table]")
@@ -49,7 +60,7 @@ def test_leader_board_then_staff_report_changes_number_and_colour(session):
     # The responsible department (农业服务中心, not a plan-module editor) files the year-end report.
     page.context.clear_cookies()
     session.login("nongye")
-    session.goto("/plan/board/")
+    open_2025(session)
     target_row(page, VEG).locator("a.target-name").click()
     page.wait_for_selector("[data-testid=target-state]")
     page.click("[data-testid=add-report]")
@@ -60,7 +71,7 @@ def test_leader_board_then_staff_report_changes_number_and_colour(session):
     page.wait_for_selector("[data-testid=report-list]")
     assert "2,000" in page.inner_text("[data-testid=report-list]")
 
-    session.goto("/plan/board/")
+    open_2025(session)
     row = target_row(page, VEG)
     assert row.locator("[data-testid=actual]").inner_text() == "2,000"
     assert row.get_attribute("data-status") == "green"

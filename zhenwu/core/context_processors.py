@@ -1,3 +1,4 @@
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from zhenwu.core.registry import nav_items
@@ -21,17 +22,27 @@ def navigation(request):
     from django.urls import NoReverseMatch, reverse
 
     groups: dict[str, list] = {}
+    topbar: list[dict] = []
     path = request.path
+    from zhenwu.core.homes import menu_modules
+
+    modules = menu_modules(user)
     for item in nav_items():
         if item.group == "admin" and not user.is_town_admin:
             continue
+        if modules is not None and item.url_name.split(":")[0] not in modules:
+            continue  # the menu shows what the role uses (core/homes.py: menu_modules)
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        groups.setdefault(item.group, []).append(
-            {"label": gettext(item.label), "url": url, "icon": item.icon, "active": False}
-        )
+        entry = {"label": gettext(item.label), "url": url, "icon": item.icon, "active": False}
+        if item.badge is not None:
+            # Counted only if a template shows it (one query or two, once per page).
+            entry["count"] = SimpleLazyObject(lambda badge=item.badge: badge(user))
+        groups.setdefault(item.group, []).append(entry)
+        if item.topbar:
+            topbar.append(entry)
     # Highlight the one entry whose URL is the longest prefix of the current path.
     entries = [e for items in groups.values() for e in items]
     matching = [
@@ -45,4 +56,5 @@ def navigation(request):
     return {
         "nav_groups": [{"label": gettext(GROUP_LABELS.get(k, k)), "items": v} for k, v in ordered],
         "current_town": user.town,
+        "topbar_items": topbar,
     }

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+
+from django.utils import timezone
 
 from zhenwu.core.models import Department, DepartmentKind, Role, Town, User, Village, VillageKind
 
@@ -42,7 +45,15 @@ class DemoContext:
     villages: list[Village] = field(default_factory=list)
     departments: dict[str, Department] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    year: int = 2025
+    year: int = 2025  # the seed's plan year: its records span that whole year
+    # The day the demo is loaded: the current year's plan ("a year under way") dates its
+    # records relative to it, so a new user always sees a year in progress.
+    today: date = field(default_factory=timezone.localdate)
+
+    @property
+    def current_year(self) -> int | None:
+        """The year under way, if it is not the seed's year (then the seed's plan is it)."""
+        return self.today.year if self.today.year != self.year else None
 
 
 VILLAGES = [
@@ -99,7 +110,7 @@ def _user(username, password, **fields) -> User:
     return user
 
 
-def build_platform(password: str) -> DemoContext:
+def build_platform(password: str, today: date | None = None) -> DemoContext:
     town, _ = Town.objects.update_or_create(
         code="421081108000",  # demo value: check against the statistical code list
         defaults={
@@ -116,6 +127,8 @@ def build_platform(password: str) -> DemoContext:
         title="镇党政办（信息化）", can_see_personal_numbers=True,
     )  # fmt: skip
     ctx = DemoContext(town=town, admin=admin, password=password)
+    if today is not None:
+        ctx.today = today
     for i, (name, kind, is_demo) in enumerate(VILLAGES, start=1):
         village = Village.all_objects.filter(town=town, name=name).first() or Village(
             town=town, name=name

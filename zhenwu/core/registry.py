@@ -26,6 +26,10 @@ class NavItem:
     url_name: str
     icon: str = "circle"
     order: int = 100
+    # A number shown beside the entry (e.g. how many to-dos wait): a function of the user.
+    badge: Any = None
+    # Also a button in the top bar (phones reach it without opening the menu).
+    topbar: bool = False
 
 
 @dataclass
@@ -56,6 +60,20 @@ class Resource:
     card_status: str | None = None  # default: the first list column named status/stage/light…
     card_amount: str | None = None  # default: the first list column in 万元
     card_fields: list[str] | None = None  # default: up to four of the remaining list columns
+    # Who may create rows through the pages, when it is not "writers of the model's module"
+    # (e.g. leaders and inspectors assign 督办 tasks): a function of the user, from services.
+    add_permission: Any = None
+    # Where a saved form returns (default: the record's page), e.g. a milestone → its project.
+    success_url: Any = None
+
+    def may_add(self, user) -> bool:
+        from zhenwu.core import scoping
+
+        if not self.can_create:
+            return False
+        if self.add_permission is not None:
+            return bool(self.add_permission(user))
+        return scoping.can_write_model(user, self.model)
 
     @property
     def app_label(self) -> str:

@@ -51,6 +51,8 @@ village_resource = register(
         ],
         default_sort="order",
         ledger=VillageLedger,
+        # Every module's records of the village (registered village sections, core/homes.py).
+        detail_template="core/partials/village_records.html",
         nav=NavItem("base", "村（社区）", "core:village_list", "houses", 10),
     )
 )
@@ -86,6 +88,7 @@ department_resource = register(
 )
 
 for item in [
+    NavItem("plan", "首页", "core:home", "house", 1),
     NavItem("admin", "用户与权限", "core:user_list", "people", 10),
     NavItem("admin", "变更记录", "core:changelog", "clock-history", 20),
     NavItem("admin", "回收站", "core:recycle_bin", "trash", 30),

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.core.demo import register_demo
-from zhenwu.core.idnumbers import uscc_check_char
+from zhenwu.core.idnumbers import demo_uscc
 from zhenwu.enterprises import selectors, services
 from zhenwu.enterprises.models import (
     ChecklistItem,
@@ -245,12 +245,6 @@ _OPENED = {  # firms that opened / started production in 2025: first month with 
     "示例涂料化工有限公司": (3, 230),
     "示例电子科技有限公司": (6, 110),
 }
-
-
-def demo_uscc(i: int) -> str:
-    first17 = f"91421081MA4{i:06d}"
-    first17 = first17[:17].replace("I", "J").replace("O", "P")
-    return first17 + uscc_check_char(first17)
 
 
 def _monthly(rng, annual: float, year: int, firm_name: str) -> list[tuple[int, Decimal]]:

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zhenwu.core.demo import register_demo
-from zhenwu.core.idnumbers import uscc_check_char
+from zhenwu.core.idnumbers import demo_uscc
+from zhenwu.core.services import soft_delete
 from zhenwu.investment.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -31,12 +32,6 @@ from zhenwu.investment.models import (
 
 DEMO_NOTE = "演示数据：金额、日期、投资方为示例值，请以实际台账为准。"
 NAMED_NOTE = "项目名称来自2025年访谈；金额、日期为演示数据。"
-
-
-def demo_uscc(n: int) -> str:
-    """A checksum-valid 企业 USCC registered in 石首市 (421081), for demo investors."""
-    first17 = f"91421081MA4{n:06d}"
-    return first17 + uscc_check_char(first17)
 
 
 D = date
@@ -333,7 +328,7 @@ def _save(ctx, spec: dict) -> Investment:
     obj.signing_event = spec.get("event", "")
     obj.termination_reason = spec.get("reason", "")
     obj.problems = spec.get("problems", "")
-    obj.note = NAMED_NOTE if spec.get("named") else DEMO_NOTE
+    obj.note = spec.get("note") or (NAMED_NOTE if spec.get("named") else DEMO_NOTE)
     if spec.get("original"):
         obj.original = spec["original"]
     _set_dates(obj, spec["dates"])
@@ -420,3 +415,119 @@ def build(ctx):
         increase.original = original
         increase.full_clean()
         increase.save()
+
+
+# --- the year under way ---------------------------------------------------------------------
+# A pipeline for the current year, dated relative to the day the demo is loaded, paced
+# against the seed's targets so the board shows each light: signings ahead of the curve
+# (green, target 35), newly signed projects started slightly behind (yellow, target 20),
+# ≥1亿 industrial starts far behind (red, target 4); leads and talks with recent follow-ups
+# and next visits due this week. Codes ZS-<year>-1NN; a re-run refreshes these records.
+
+CURRENT_NOTE = "演示数据（本年度）：日期按载入演示的日期生成，金额、投资方为示例值。"
+
+
+def current_year_pace(share: float) -> tuple[int, int, int]:
+    """(signed, newly signed started, ≥1亿 industrial started) for a time progress `share`."""
+    import math
+
+    signed = min(35, math.ceil(35 * share) + 1)
+    started = max(0, min(signed, round(20 * (share - 0.045))))
+    big = min(started, math.floor(2 * share))
+    return signed, started, big
+
+
+def current_year_specs(ctx) -> list[dict]:
+    year, today = ctx.today.year, ctx.today
+    start = date(year, 1, 1)
+    span = max((today - start).days, 1)
+    share = (span + 1) / (366 if year % 4 == 0 else 365)
+    signed_n, started_n, big_n = current_year_pace(share)
+    specs = []
+    for i in range(signed_n):
+        signed = start + timedelta(days=int(span * (i + 0.3) / signed_n))
+        dates = {"negotiating": signed - timedelta(days=30 + i % 15), "signed": signed}
+        if i < started_n:
+            dates["started"] = min(signed + timedelta(days=35 + i % 10), today)
+            if dates["started"] <= signed:
+                dates["started"] = signed
+        big = i < big_n
+        kind, ptype, industry, chain = _KINDS[i % 3 if big else i % len(_KINDS)]
+        specs.append(
+            dict(
+                code=f"ZS-{year}-{101 + i:03d}",
+                name=f"示例{kind}项目（{year}-{i + 1:02d}）",
+                investor=f"示例{kind}有限公司（{year}-{i + 1:02d}）",
+                uscc=demo_uscc(500 + i),
+                origin=_ORIGINS[i % len(_ORIGINS)],
+                type="industrial" if big else ptype,
+                total=12000 + 1000 * i if big else 800 + 300 * (i % 9),
+                village=i,
+                leader=_LEADERS[i % len(_LEADERS)],
+                source=_SOURCES[i % len(_SOURCES)],
+                industry=industry,
+                chain=chain,
+                contact=f"示例联系人{year % 100}{i + 1:02d}",
+                phone=f"1390717{1000 + i:04d}",
+                dates=dates,
+            )
+        )
+    # Talks and leads of the last weeks (two of them stale: no visit for over a month).
+    for j, (days_lead, days_talk) in enumerate(((75, 40), (50, 20), (30, None), (12, None))):
+        kind = _KINDS[(j + 4) % len(_KINDS)]
+        dates = {"lead": max(start, today - timedelta(days=days_lead))}
+        if days_talk is not None:
+            dates["negotiating"] = max(dates["lead"], today - timedelta(days=days_talk))
+        specs.append(
+            dict(
+                code=f"ZS-{year}-{150 + j:03d}",
+                name=f"示例{kind[0]}洽谈项目（{year}-{j + 1:02d}）",
+                investor=f"示例投资有限公司（{year}-{j + 1:02d}）",
+                uscc=demo_uscc(560 + j),
+                type=kind[1],
+                total=3000 + 2000 * j,
+                village=j + 2,
+                leader=_LEADERS[j % len(_LEADERS)],
+                industry=kind[2],
+                chain=kind[3],
+                dates=dates,
+                stale=j < 2,
+            )
+        )
+    return specs
+
+
+@register_demo(35, "招商引资（本年度）")
+def build_current(ctx):
+    if ctx.current_year is None:
+        return
+    year, today = ctx.today.year, ctx.today
+    user = ctx.users["zhaoshang"]
+    specs = current_year_specs(ctx)
+    codes = [s["code"] for s in specs]
+    # Refresh: this year's demo records that the new pace no longer needs are removed; records
+    # users created (other codes, or without the demo note) are never touched.
+    for old in Investment.all_objects.filter(
+        town=ctx.town, code__startswith=f"ZS-{year}-", note=CURRENT_NOTE
+    ).exclude(code__in=codes):
+        old.events.all().delete()
+        old.follow_ups.filter(note__contains="演示数据").delete()
+        FundsReceipt.all_objects.filter(investment=old, note="演示数据").delete()
+        if not old.is_deleted:  # soft: anything a user attached to it stays restorable
+            soft_delete(old, acting_user=ctx.admin)
+    for n, spec in enumerate(specs):
+        existing = Investment.all_objects.filter(town=ctx.town, code=spec["code"]).first()
+        if existing is not None and existing.note != CURRENT_NOTE:
+            continue  # someone's real record took this code: leave it alone
+        obj = _save(ctx, {**spec, "note": CURRENT_NOTE})
+        obj.events.filter(kind__in=[EventKind.CREATED, EventKind.STAGE_MOVED]).delete()
+        _timeline(obj, ctx.users.get(spec.get("leader", "zhaoshang")) or ctx.admin)
+        obj.follow_ups.filter(note__contains="演示数据").delete()
+        # A recent visit, the next one due within the week (stale leads: last visit long ago).
+        last = today - timedelta(days=(40 + n % 10) if spec.get("stale") else 2 + n % 12)
+        last = max(last, obj.stage_date or date(year, 1, 1))
+        FollowUp.objects.create(
+            town=obj.town, investment=obj, on_date=last, by=user,
+            note="上门对接，了解用地和手续需求（演示数据）",
+            next_on=None if spec.get("stale") else today + timedelta(days=1 + n % 6),
+        )  # fmt: skip

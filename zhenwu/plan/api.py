@@ -283,7 +283,7 @@ def create_task(request, payload: TaskIn):
     from zhenwu.core.models import Department
 
     user = request.auth
-    if not scoping.can_write_model(user, Task):
+    if not services.can_assign(user, user.town):
         return Status(404, {"detail": "未找到"})
     data = payload.dict()
     assignee = department = target = None

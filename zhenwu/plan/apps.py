@@ -7,6 +7,9 @@ class PlanConfig(AppConfig):
     verbose_name = "工作计划"
 
     def ready(self):
+        from zhenwu.core.scheduler import register_job
+        from zhenwu.plan import services
         from zhenwu.plan.indicators import autodiscover
 
         autodiscover()
+        register_job("plan.freeze_months", "冻结已结束月份的指标状态", services.freeze_due_months)

@@ -380,48 +380,56 @@ def _value(profile: str, month: int, target: Decimal, unit: str) -> Decimal:
     return (target * Decimal(str(share))).quantize(step, rounding=ROUND_DOWN)
 
 
-@register_demo(90, "工作计划")
-def build(ctx: DemoContext):
-    year = ctx.year
+PLAN_NOTE = (
+    "2025年为石首市“特色工作年”和“干部素质提升年”；全镇以建功“支点建设”为统揽，打好“四大会战”。"
+)
+
+
+def _build_tree(ctx, year: int, *, note: str, current: bool = False, copied_from=None) -> Plan:
+    """The seed's plan tree (themes, measures, targets at their exact figures) for `year`."""
     calendar = get_calendar()
     users, depts = ctx.users, ctx.departments
-    with acting_as(ctx.admin, Source.SYSTEM):
-        plan, _ = Plan.all_objects.update_or_create(
-            town=ctx.town,
-            year=year,
-            name="南口镇工作计划",
-            defaults={
-                "note": "2025年为石首市“特色工作年”和“干部素质提升年”；全镇以建功“支点建设”为统揽，打好“四大会战”。",
-                "is_deleted": False,
-            },
+    plan, _ = Plan.all_objects.update_or_create(
+        town=ctx.town,
+        year=year,
+        name="南口镇工作计划",
+        defaults={"note": note, "is_deleted": False, "copied_from": copied_from},
+    )
+    for t_order, (t_name, t_leader, t_dept, measures) in enumerate(PLAN, 1):
+        theme, _ = Theme.all_objects.update_or_create(
+            plan=plan,
+            name=t_name,
+            defaults=dict(
+                town=ctx.town,
+                order=t_order,
+                leader=users[t_leader],
+                department=depts[t_dept],
+                is_deleted=False,
+            ),
         )
-        for t_order, (t_name, t_leader, t_dept, measures) in enumerate(PLAN, 1):
-            theme, _ = Theme.all_objects.update_or_create(
-                plan=plan,
-                name=t_name,
+        for m_order, (m_name, m_leader, m_dept, context, targets) in enumerate(measures, 1):
+            measure, _ = Measure.all_objects.update_or_create(
+                theme=theme,
+                name=m_name,
                 defaults=dict(
                     town=ctx.town,
-                    order=t_order,
-                    leader=users[t_leader],
-                    department=depts[t_dept],
+                    order=m_order,
+                    leader=users[m_leader],
+                    department=depts[m_dept],
+                    context=context,
                     is_deleted=False,
                 ),
             )
-            for m_order, (m_name, m_leader, m_dept, context, targets) in enumerate(measures, 1):
-                measure, _ = Measure.all_objects.update_or_create(
-                    theme=theme,
-                    name=m_name,
-                    defaults=dict(
-                        town=ctx.town,
-                        order=m_order,
-                        leader=users[m_leader],
-                        department=depts[m_dept],
-                        context=context,
-                        is_deleted=False,
-                    ),
-                )
-                for order, spec in enumerate(targets, 1):
-                    _target(ctx, measure, order, spec, m_leader, m_dept, calendar)
+            for order, spec in enumerate(targets, 1):
+                _target(ctx, measure, order, spec, m_leader, m_dept, calendar, year, current)
+    return plan
+
+
+@register_demo(90, "工作计划")
+def build(ctx: DemoContext):
+    calendar = get_calendar()
+    with acting_as(ctx.admin, Source.SYSTEM):
+        plan = _build_tree(ctx, ctx.year, note=PLAN_NOTE)
         _tasks(ctx, plan, calendar)
     # The demo's history is rebuilt with its data (a real plan's frozen months never change).
     MonthStatus.objects.filter(target__measure__theme__plan=plan).delete()
@@ -429,12 +437,12 @@ def build(ctx: DemoContext):
     return plan
 
 
-def _target(ctx, measure, order, spec, leader, dept, calendar):
+def _target(ctx, measure, order, spec, leader, dept, calendar, year, current=False):
     name, unit, value, key, params, profile, curve, demo_value, note = spec
     bound = bool(key and get_indicator(key))
     target, _ = Target.all_objects.update_or_create(
         measure=measure,
-        name=name,
+        name=name.replace("2025年", f"{year}年"),
         defaults=dict(
             town=ctx.town,
             unit=unit,
@@ -443,7 +451,7 @@ def _target(ctx, measure, order, spec, leader, dept, calendar):
             indicator_params=params if bound else {},
             curve=Curve.CUSTOM if name in CUSTOM_CURVES else curve,
             curve_shares=CUSTOM_CURVES.get(name, []),
-            deadline=date(ctx.year, *DEADLINES[name]) if name in DEADLINES else None,
+            deadline=date(year, *DEADLINES[name]) if name in DEADLINES else None,
             order=order,
             leader=ctx.users[leader],
             department=ctx.departments[dept],
@@ -468,10 +476,13 @@ def _target(ctx, measure, order, spec, leader, dept, calendar):
     reporter = next(
         (u for u in ctx.users.values() if target.department in u.departments.all()), ctx.admin
     )
+    if current:
+        _current_reports(ctx, target, reporter, calendar)
+        return target
     for month in range(1, 13):
         ProgressReport.all_objects.update_or_create(
             target=target,
-            date=_month_report_date(ctx.year, month, calendar),
+            date=_month_report_date(year, month, calendar),
             defaults=dict(
                 town=ctx.town,
                 value=_value(profile, month, target.target_value, target.unit),
@@ -611,3 +622,165 @@ def _play(task, outcome, assignee, leader):
             acting_user=assignee,
         )
     return task
+
+
+# --- the year under way (issue 11 §2) --------------------------------------------------------
+# The same themes and targets for the current year, records dated relative to the day the
+# demo is loaded. Manual targets follow a pace against their own curve: ahead (green),
+# slightly behind (yellow, ~5 points) or far behind (red, ≥25 points); computed targets
+# follow the modules' current-year demo records (e.g. 招商引资（本年度）).
+
+CURRENT_PACE = {
+    "一周一暗访": Decimal("0.02"),
+    "一月一评比": Decimal("0"),
+    "防水工技能培训": Decimal("-0.05"),
+    "防水培训就业基地建成": "done",
+    "防水文化长廊建成": Decimal("-0.25"),
+    "羊肚菌、金蝉林下基地": Decimal("0.03"),
+    "火龙果基地": Decimal("-0.05"),
+    "蔬菜基地（以管家铺、永福为中心）": Decimal("-0.3"),
+    "古夹垸娃娃菜基地": Decimal("0.02"),
+}
+
+
+def current_value(target: Target, year: int, on: date) -> Decimal:
+    """A manual target's demo value on `on`: its curve's expected share plus its pace."""
+    pace = CURRENT_PACE.get(target.name, Decimal(0))
+    share = rules.expected_share(target.curve, year, on, target.curve_shares)
+    if pace == "done":  # a one-off delivered as soon as the curve expects any of it
+        return target.target_value if share > 0 else Decimal(0)
+    raw = target.target_value * max(Decimal(0), min(Decimal(1), share + pace))
+    step = (
+        Decimal(1) if target.target_value >= 50 or target.unit in COUNT_UNITS else Decimal("0.01")
+    )
+    return raw.quantize(step, rounding=ROUND_DOWN)
+
+
+def _current_reports(ctx, target, reporter, calendar):
+    year, today = ctx.today.year, ctx.today
+    ProgressReport.all_objects.filter(target=target, is_demo=True).delete()
+    days = [
+        _month_report_date(year, m, calendar)
+        for m in range(1, 13)
+        if rules.month_end(year, m) < today
+    ]
+    days = [d for d in days if d.year == year and d < today] + [today]
+    for on in days:
+        ProgressReport.objects.create(
+            town=ctx.town,
+            target=target,
+            date=on,
+            value=current_value(target, year, on),
+            note=f"{on.month}月进展（{DEMO}）",
+            reported_by=reporter,
+            is_demo=True,
+        )
+
+
+def _workdays_from(calendar, day: date, n: int) -> date:
+    if n >= 0:
+        return calendar.add_workdays(day, n) if n else day
+    d = day
+    for _ in range(-n):
+        d -= timedelta(days=1)
+        while not calendar.is_workday(d):
+            d -= timedelta(days=1)
+    return d
+
+
+# title, source, assigner, department, assignee, assigned (days before today),
+# deadline (working days from today: negative = overdue), outcome, target name
+CURRENT_TASKS = [
+    ("本村人居环境暗访问题整改", TaskSource.PLAN, "ducha", None, "village1", 6, 2, "open",
+     "一周一暗访"),
+    ("新签约项目开工手续办理", TaskSource.MEETING, "leader", "zhaoshang", "zhaoshang", 20, 3,
+     "in_progress", "新签约项目开工"),
+    ("重点项目周报补报", TaskSource.INSTRUCTION, "leader", "xiangmu", "xiangmu", 15, -2,
+     "in_progress", "重点项目开工"),
+    ("防水工技能培训进度核查", TaskSource.PLAN, "leader", "renshe", "renshe", 25, 5,
+     "completed", "防水工技能培训"),
+    ("蔬菜基地扩种用地协调", TaskSource.PLAN, "mayor", "nongye", "nongye", 30, 1, "extension",
+     "蔬菜基地（以管家铺、永福为中心）"),
+    ("四上企业月报数据核对", TaskSource.MEETING, "leader", "jingfa", "jingfa", 40, -10,
+     "closed", "新增四上企业"),
+]  # fmt: skip
+
+
+def _current_tasks(ctx, plan, calendar):
+    year, today = ctx.today.year, ctx.today
+    old = Task.all_objects.filter(plan=plan, is_demo=True)
+    TaskEvent.objects.filter(task__in=old).delete()
+    old.delete()
+    targets = {t.name: t for t in Target.objects.filter(measure__theme__plan=plan)}
+    for title, source, by, dept, who, ago, due, outcome, target_name in CURRENT_TASKS:
+        assigner, assignee = ctx.users[by], ctx.users[who]
+        assigned = max(date(year, 1, 1), today - timedelta(days=ago))
+        deadline = max(assigned, _workdays_from(calendar, today, due))
+        task = services.task_assign(
+            town=ctx.town,
+            title=f"{title}（{year}）",
+            description=f"{title}（{DEMO}）",
+            source=source,
+            source_note="镇督查室暗访" if by == "ducha" else "",
+            plan=plan,
+            target=targets.get(target_name),
+            assignee=assignee,
+            assignee_department=ctx.departments[dept] if dept else None,
+            deadline=deadline,
+            assigned_on=assigned,
+            acting_user=assigner,
+        )
+        task.is_demo = True
+        task.save()
+        if outcome != "open":
+            services.task_sign(task, acting_user=assignee)
+        if outcome in ("in_progress", "completed", "closed"):
+            services.task_report(task, note="已对接相关单位，正在推进", acting_user=assignee)
+        if outcome in ("completed", "closed"):
+            services.task_complete(task, note="已按要求完成，佐证材料见附件", acting_user=assignee)
+        if outcome == "closed":
+            services.task_close(task, acting_user=assigner, note="验收合格，同意销号")
+        if outcome == "extension":
+            services.task_request_extension(
+                task,
+                new_deadline=deadline + timedelta(days=14),
+                reason="土地流转协议尚在协商",
+                acting_user=assignee,
+            )
+        # Spread the timeline between the assignment and today.
+        events = list(TaskEvent.objects.filter(task=task).order_by("id"))
+        first = timezone.make_aware(datetime.combine(assigned, time(9, 0)))
+        step = (timezone.make_aware(datetime.combine(today, time(8, 0))) - first) / max(
+            len(events), 1
+        )
+        for i, event in enumerate(events):
+            stamp = first + step * i
+            TaskEvent.objects.filter(pk=event.pk).update(time=stamp)
+            if event.kind == "close":
+                task.closed_at = stamp
+            if event.kind == "complete":
+                task.completed_at = stamp
+        task.save()
+
+
+@register_demo(95, "工作计划（本年度）")
+def build_current(ctx: DemoContext):
+    """The current year's plan: same themes and targets, a year under way as of `ctx.today`.
+    A re-run (any later day) refreshes its demo reports, tasks and frozen months; records users
+    entered are left alone."""
+    if ctx.current_year is None:
+        return None
+    calendar = get_calendar()
+    seed = Plan.objects.filter(town=ctx.town, year=ctx.year).first()
+    with acting_as(ctx.admin, Source.SYSTEM):
+        plan = _build_tree(
+            ctx,
+            ctx.current_year,
+            note=f"{ctx.current_year}年工作计划（{DEMO}：沿用2025年板块与目标，进度按载入演示的日期生成）",
+            current=True,
+            copied_from=seed,
+        )
+        _current_tasks(ctx, plan, calendar)
+    MonthStatus.objects.filter(target__measure__theme__plan=plan).delete()
+    services.freeze_months(plan, upto=ctx.today)
+    return plan

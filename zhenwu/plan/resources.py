@@ -336,6 +336,7 @@ task_resource = register(
             "closed_at",
         ],
         form_class=TaskForm,
+        add_permission=services.can_assign,
         select_related=["assignee", "assignee_department", "assigned_by"],
         detail_template="plan/partials/task_detail.html",
         nav=NavItem("plan", "督办任务", "plan:task_list", "flag", 30),
@@ -345,6 +346,14 @@ task_resource = register(
 for _item in (
     NavItem("plan", "挂图作战", "plan:board", "grid-3x3-gap", 5),
     NavItem("plan", "大屏", "plan:bigscreen", "display", 6),
-    NavItem("plan", "我的待办", "plan:my_tasks", "list-check", 35),
+    NavItem(
+        "plan",
+        "我的待办",
+        "plan:my_tasks",
+        "list-check",
+        35,
+        badge=services.todo_count,
+        topbar=True,
+    ),
 ):
     register_nav(_item)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -308,10 +309,46 @@ def frozen_by_target(targets, year: int) -> dict[int, dict[int, str]]:
     return out
 
 
+PENDING_CACHE_SECONDS = 60
+
+
+def frozen_or_pending(plan: Plan, targets, upto: date | None = None) -> dict[int, dict[int, str]]:
+    """Month colours by target: the frozen rows, plus — for months that have ended but that the
+    scheduler has not frozen yet — the colours freezing will store (`services.months_missing`),
+    computed and cached briefly, never written (nothing writes on a GET)."""
+    from zhenwu.plan import services
+
+    upto = upto or today()
+    frozen = frozen_by_target(targets, plan.year)
+    months = rules.months_to_freeze(plan.year, upto)
+    if not months or all(m in frozen.get(t.pk, {}) for t in targets for m in months):
+        return frozen
+    stored = sum(len(v) for v in frozen.values())
+    key = ":".join(
+        str(x)
+        for x in ("plan-pending", plan.pk, plan.created_at.timestamp(), upto, len(targets), stored)
+    )
+    pending = cache.get(key)
+    if pending is None:
+        pending = [
+            (row.target_id, row.month, row.status)
+            for row in services.months_missing(plan, upto, targets=targets, frozen=frozen)
+        ]
+        cache.set(key, pending, PENDING_CACHE_SECONDS)
+    for target_id, month, status in pending:
+        frozen[target_id].setdefault(month, status)
+    return frozen
+
+
 def evaluate_plan(plan: Plan, as_of: date, targets=None) -> list[TargetState]:
     targets = list(targets if targets is not None else plan_targets(plan))
     reports = latest_reports(targets, min(as_of, date(plan.year, 12, 31)))
-    frozen = frozen_by_target(targets, plan.year)
+    # Looking at today (or later), months that ended but are not frozen yet show the colours
+    # freezing will store; a replay of an earlier date sees only what was frozen (as before).
+    if as_of >= today():
+        frozen = frozen_or_pending(plan, targets)
+    else:
+        frozen = frozen_by_target(targets, plan.year)
     calendar = get_calendar()
     return [
         evaluate(
@@ -436,9 +473,9 @@ def open_tasks_flagged(user, as_of: date, plan: Plan | None = None, limit: int =
     return [(t, task_flag(t, as_of, calendar)) for t in (overdue + upcoming)[:limit]]
 
 
-def my_tasks(user, as_of: date, limit: int | None = None):
-    """A person's to-do list: open tasks assigned to them or their departments, and
-    completed tasks / extension requests waiting for them as the assigner."""
+def my_tasks_querysets(user):
+    """(to do, waiting for my decision): open tasks assigned to the user or their departments;
+    completed tasks and extension requests of tasks the user assigned."""
     qs = tasks_queryset(user)
     dept_ids = list(user.departments.values_list("pk", flat=True)) if user.is_authenticated else []
     todo = (
@@ -451,6 +488,13 @@ def my_tasks(user, as_of: date, limit: int | None = None):
         .filter(Q(status="completed") | Q(pending_extension_date__isnull=False))
         .order_by("deadline", "id")
     )
+    return todo, waiting
+
+
+def my_tasks(user, as_of: date, limit: int | None = None):
+    """A person's to-do list: open tasks assigned to them or their departments, and
+    completed tasks / extension requests waiting for them as the assigner."""
+    todo, waiting = my_tasks_querysets(user)
     if limit is not None:
         todo, waiting = todo[:limit], waiting[:limit]
     calendar = get_calendar()

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from zhenwu.core import scoping
+from zhenwu.core.models import Role
 from zhenwu.core.services import StaleEdit, add_attachment, attributed, create_object
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan import rules
@@ -94,19 +95,21 @@ def report_progress(
 # --- month-end freezing ------------------------------------------------------------------
 
 
-@transaction.atomic
-def freeze_months(plan: Plan, *, upto: date | None = None) -> int:
-    """Freeze each target's colour for every month of the plan year that ended before `upto`
-    (today by default) and is not frozen yet, in month order so the catch-up rule sees the
-    previous frozen month. A frozen month is never recomputed. Returns rows created."""
+def months_missing(plan: Plan, upto: date, *, targets=None, frozen=None) -> list[MonthStatus]:
+    """The month rows that freezing would write now, unsaved: each target's colour for every
+    month of the plan year that ended before `upto` and is not frozen yet, in month order so
+    the catch-up rule sees the previous (frozen or just computed) month. Pure read: the board
+    uses these values until the scheduler stores them, so both show the same colours."""
     from zhenwu.plan import selectors
 
-    upto = upto or timezone.localdate()
     months = rules.months_to_freeze(plan.year, upto)
     if not months:
-        return 0
-    targets = list(selectors.plan_targets(plan))
-    frozen = selectors.frozen_by_target(targets, plan.year)
+        return []
+    targets = list(targets if targets is not None else selectors.plan_targets(plan))
+    if frozen is None:
+        frozen = selectors.frozen_by_target(targets, plan.year)
+    if all(m in frozen.get(t.pk, {}) for t in targets for m in months):
+        return []
     reports = selectors.reports_by_target(targets)
     calendar = get_calendar()
     rows = []
@@ -137,22 +140,27 @@ def freeze_months(plan: Plan, *, upto: date | None = None) -> int:
                     expected=rules.quantize(state.expected),
                 )
             )
+    return rows
+
+
+@transaction.atomic
+def freeze_months(plan: Plan, *, upto: date | None = None) -> int:
+    """Freeze each target's colour for every month of the plan year that ended before `upto`
+    (today by default) and is not frozen yet. A frozen month is never recomputed. Called by
+    the scheduler (`zhenwu run-scheduled`, job `plan.freeze_months`) and the demo — never by a
+    page view. Returns rows created (0 when everything is frozen already)."""
+    rows = months_missing(plan, upto or timezone.localdate())
     MonthStatus.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 
-def needs_freezing(plan: Plan, upto: date) -> bool:
-    """Cheap check (two counts) before `freeze_months`: is a completed month missing?"""
-    from zhenwu.plan import selectors
-
-    last = rules.last_frozen_month(plan.year, upto)
-    if last is None:
-        return False
-    targets = selectors.plan_targets(plan).order_by()
-    have = MonthStatus.objects.filter(
-        target__in=targets.values("pk"), year=plan.year, month=last
-    ).count()
-    return have < targets.count()
+def freeze_due_months(today: date | None = None) -> int:
+    """The scheduled job: freeze the ended months of every plan of every town (idempotent)."""
+    today = today or timezone.localdate()
+    total = 0
+    for plan in Plan.objects.filter(year__lte=today.year).order_by("town_id", "year", "id"):
+        total += freeze_months(plan, upto=today)
+    return total
 
 
 # --- copying a plan ----------------------------------------------------------------------
@@ -210,6 +218,33 @@ def _event(task, kind, user, note="", new_deadline=None) -> TaskEvent:
     return TaskEvent.objects.create(
         town_id=task.town_id, task=task, kind=kind, actor=user, note=note, new_deadline=new_deadline
     )
+
+
+def can_assign(user, town=None) -> bool:
+    """Who assigns 督办 tasks (交办), as themselves: the town's leaders (书记、镇长), its
+    inspectors (督查), its administrators and the editors of the plan module (党政办). Staff of
+    other departments and village cadres receive tasks; they do not assign them. The city
+    viewer assigns nothing. With `town`, the task must be for the user's own town."""
+    if not scoping._active(user):
+        return False
+    if town is not None and not user.is_superuser and user.town_id != getattr(town, "pk", town):
+        return False
+    if user.is_superuser:
+        return True
+    if user.town_id is None:
+        return False
+    if user.role in (Role.LEADER, Role.INSPECTOR):
+        return True
+    return scoping.can_write_model(user, Task)
+
+
+def todo_count(user) -> int:
+    """The number on the 我的待办 button: open tasks for the user (or their departments) and
+    tasks waiting for their decision as assigner (completed → 销号/退办, extension requests)."""
+    from zhenwu.plan import selectors
+
+    todo, waiting = selectors.my_tasks_querysets(user)
+    return todo.count() + waiting.count()
 
 
 def is_assignee(user, task: Task) -> bool:
@@ -282,7 +317,11 @@ def task_assign(
     target=None,
     assigned_on: date | None = None,
 ) -> Task:
-    """交办: to a department and/or a person, with a deadline as a date or as N working days."""
+    """交办: to a department and/or a person, with a deadline as a date or as N working days.
+    The one who assigns (`acting_user`) is the task's 交办人: they follow it up and accept (销号)
+    or return it."""
+    if not can_assign(acting_user, town):
+        raise PermissionDenied("您没有交办督办任务的权限")
     _check_active(assignee)
     if assignee is None and assignee_department is None:
         raise ValidationError({"assignee": "请选择承办部门或承办人"})

@@ -53,10 +53,8 @@ def board_data(request, *, limit_tasks=12):
     }
     if plan is None:
         return data
-    real_today = selectors.today()
-    if as_of >= real_today and services.needs_freezing(plan, real_today):
-        # Months that ended since the last visit are frozen now (history never changes after).
-        services.freeze_months(plan, upto=real_today)
+    # Months that ended but are not frozen yet (the scheduler freezes them) show the colours
+    # freezing will store: computed by the selectors, never written by a page view.
     states = selectors.evaluate_plan(plan, as_of)
     tree, plan_rollup = selectors.plan_tree(plan, states)
     filters = {

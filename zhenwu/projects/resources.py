@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from zhenwu.core import scoping
 from zhenwu.core.forms import ResourceForm
@@ -189,6 +190,8 @@ milestone_resource = register(
         select_related=["project"],
         ledger=MilestoneLedger,
         form_class=MilestoneForm,
+        # Editing a milestone returns to the project's schedule (倒排工期 table).
+        success_url=lambda m: reverse("projects:project_detail", args=[m.project_id]) + "#network",
     )
 )
 

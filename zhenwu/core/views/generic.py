@@ -52,7 +52,7 @@ class ResourceView(LoginRequiredMixin, View):
             "model_name": gettext(r.verbose_name),
             # A list page is called what the menu calls it (企业名录, not 企业).
             "list_title": gettext(r.nav.label) if r.nav else gettext(r.verbose_name),
-            "can_add": r.can_create and scoping.can_write_model(user, r.model),
+            "can_add": r.may_add(user),
             "list_url": reverse(r.url_name("list")),
         }
         ctx.update(extra)
@@ -149,7 +149,7 @@ class ObjectEditView(ResourceView):
 
     def get(self, request, **kwargs):
         obj = self._obj()
-        if obj is None and not scoping.can_write_model(request.user, self.resource.model):
+        if obj is None and not self.resource.may_add(request.user):
             raise Http404
         return render(
             request, "core/object_edit.html", self.context(object=obj, form=self.get_form(obj))
@@ -157,7 +157,7 @@ class ObjectEditView(ResourceView):
 
     def post(self, request, **kwargs):
         obj = self._obj()
-        if obj is None and not scoping.can_write_model(request.user, self.resource.model):
+        if obj is None and not self.resource.may_add(request.user):
             raise Http404
         form = self.get_form(obj, request.POST)
         status = 400
@@ -177,8 +177,9 @@ class ObjectEditView(ResourceView):
                 for warning in getattr(form, "warnings", []):
                     messages.warning(request, warning)
                 messages.success(request, f"已保存：{saved}")
+                after = self.resource.success_url(saved) if self.resource.success_url else None
                 return HttpResponseRedirect(
-                    url_for(saved) or reverse(self.resource.url_name("list"))
+                    after or url_for(saved) or reverse(self.resource.url_name("list"))
                 )
         return render(
             request, "core/object_edit.html", self.context(object=obj, form=form), status=status

@@ -70,9 +70,16 @@ def lockout(request, credentials=None, *args, **kwargs):
 
 @login_required
 def home(request):
-    """The start page. The plan board takes this place once the plan module is installed."""
+    """The start page, one per role (`core/homes.py`): a village cadre's 我的村, a clerk's work
+    queue; everyone else the plan board (with what waits for their decision)."""
     from django.urls import NoReverseMatch
 
+    from zhenwu.core.models import Role
+
+    if request.user.role == Role.VILLAGE:
+        return village_home(request)
+    if request.user.role == Role.STAFF:
+        return work_home(request)
     try:
         # The query (?as_of=, filters) travels on to the board.
         query = request.GET.urlencode()
@@ -102,6 +109,47 @@ def home(request):
             "today_confirmed": workcalendar.is_confirmed(today),
             "recent": recent,
             "villages": scoping.restrict(Village.objects.all(), user),
+        },
+    )
+
+
+def village_home(request):
+    """我的村: my to-dos, then every module's records of my village(s), overdue first."""
+    from zhenwu.core import homes
+
+    user = request.user
+    today = timezone.localdate()
+    villages = list(user.villages.filter(is_deleted=False).order_by("order", "pk"))
+    todos = homes.todos(user, today)
+    sections = homes.village_sections(user, villages, today)
+    overdue = [(s, item) for s in (*todos, *sections) for item in s.items if item.overdue]
+    return render(
+        request,
+        "core/home_village.html",
+        {
+            "villages": villages,
+            "today": today,
+            "todos": todos,
+            "sections": sections,
+            "overdue": overdue,
+        },
+    )
+
+
+def work_home(request):
+    """A clerk's work queue: my to-dos, then what is due in each module I keep."""
+    from zhenwu.core import homes
+
+    user = request.user
+    today = timezone.localdate()
+    return render(
+        request,
+        "core/home_work.html",
+        {
+            "today": today,
+            "todos": homes.todos(user, today),
+            "queues": homes.work_queues(user, today),
+            "departments": user.departments.filter(is_deleted=False),
         },
     )
 

@@ -38,3 +38,25 @@ def test_demo_builds_a_realistic_2025(db):
         assert all(p.gap_wan is not None for p in revenue_pool)
         assert sum(1 for p in revenue_pool if p.forecast) >= 4
         assert any(0 < p.checklist_done < p.checklist_total for p in pool)
+
+
+def test_demo_export_reimports_without_uscc_warnings(db):
+    """Issue 10.11: the demo's own 统一社会信用代码 pass every check (GB 32100 and the GB 11714
+    organisation code), so re-importing the demo's export warns nothing about them."""
+    import io
+
+    from zhenwu.core.idnumbers import demo_uscc
+    from zhenwu.core.ledgers import export_bytes, get_ledger
+
+    for n in range(0, 2000):
+        result = validate_uscc(demo_uscc(n))
+        assert result.valid and result.warnings == [], (n, result)
+    with acting_as(None, Source.SYSTEM):
+        ctx = demo.build_platform("Demo-pass-1")
+        build(ctx)
+    ledger = get_ledger("enterprises")()
+    content, filename, _ = export_bytes(ledger, Enterprise.objects.all(), ctx.admin, "csv")
+    report = ledger.run(io.BytesIO(content), filename, user=ctx.admin, dry_run=True)
+    assert report.ok, report.errors
+    assert not [w for w in report.warnings if "统一社会信用代码" in w or "组织机构代码" in w]
+    assert report.created == 0

@@ -47,7 +47,7 @@ def check_plan_tree_is_the_seed(demo):
     assert measures == MEASURES
     for name, value in SEED_TARGETS.items():
         assert Target.objects.get(measure__theme__plan=demo, name=name).target_value == value
-    past = Measure.objects.get(name="发展为要")
+    past = Measure.objects.get(theme__plan=demo, name="发展为要")
     assert "2108亩" in past.context and "202户" in past.context
     assert not Target.objects.filter(target_value__in=[2108, 202]).exists()
     assert all(m.leader_id and m.department_id for m in Measure.objects.filter(theme__plan=demo))
@@ -61,7 +61,7 @@ def check_bound_only_when_indicator_exists(demo):
         else:
             assert t.reports.filter(is_demo=True).count() == 12
             assert t.is_demo and "演示数据" in t.note
-    started = Target.objects.get(name="亿元以上工业项目开工")
+    started = Target.objects.get(measure__theme__plan=demo, name="亿元以上工业项目开工")
     if started.indicator_key:
         assert started.indicator_params == {"industrial": True, "min_investment_wan": 10000}
 

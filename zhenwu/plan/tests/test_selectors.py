@@ -176,17 +176,57 @@ def plan_targets(plan):
     return list(selectors.plan_targets(plan))
 
 
-def test_first_board_visit_after_month_end_freezes_history(world):
+def test_board_get_writes_nothing_and_run_scheduled_freezes_once(world):
+    """Nothing writes on a GET (issue 8): the board shows the colours freezing will store;
+    `zhenwu run-scheduled` stores them, exactly once."""
+    from django.core.management import call_command
+
+    from zhenwu.core.models import ObjectChange
+
     last_year = date.today().year - 1
     t = make_target(world.town, value=12, year=last_year, curve="stepped")
     report(t, 6, date(last_year, 6, 30))
-    assert not MonthStatus.objects.exists()
-    assert world.client("leader").get("/plan/board/").status_code == 200
+    client = world.client("leader")  # signing in writes (session, last login); the GET must not
+    changes = ObjectChange.objects.count()
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get("/plan/board/").status_code == 200
+    writes = [
+        q["sql"]
+        for q in seen.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+    assert not MonthStatus.objects.exists() and ObjectChange.objects.count() == changes
+    # The page already shows what will be frozen (Jan–May red from February, June yellow).
+    pending = selectors.frozen_or_pending(t.measure.theme.plan, [t])[t.pk]
+    assert (pending[5], pending[6], pending[12]) == ("red", "yellow", "red")
+
+    call_command("run-scheduled", verbosity=0)
     frozen = dict(MonthStatus.objects.filter(target=t).values_list("month", "status"))
     assert sorted(frozen) == list(range(1, 13))
-    # Jan–May behind (red from February), June made up → yellow (catch-up), December short.
+    assert frozen == pending
     assert (frozen[5], frozen[6], frozen[12]) == ("red", "yellow", "red")
-    # Replays never write.
+    stamp = list(MonthStatus.objects.order_by("pk").values_list("pk", "status"))
+    call_command("run-scheduled", verbosity=0)  # idempotent: nothing more, nothing changed
+    assert list(MonthStatus.objects.order_by("pk").values_list("pk", "status")) == stamp
+    # Replays never write either.
     MonthStatus.objects.all().delete()
     world.client("leader").get(f"/plan/board/?as_of={last_year}-08-01")
     assert not MonthStatus.objects.exists()
+
+
+def test_run_scheduled_freezes_only_ended_months_of_the_given_day(world):
+    from zhenwu.core import scheduler
+
+    t = make_target(world.town, value=12, year=2025, curve="stepped")
+    assert "plan.freeze_months" in [j.key for j in scheduler.jobs()]
+    assert scheduler.run_due(date(2025, 4, 10)) == {"plan.freeze_months": 3}
+    assert scheduler.run_due(date(2025, 4, 30)) == {"plan.freeze_months": 0}
+    assert scheduler.run_due(date(2025, 5, 1)) == {"plan.freeze_months": 1}
+    assert sorted(MonthStatus.objects.filter(target=t).values_list("month", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+    ]

@@ -1,6 +1,10 @@
-"""zhenwu demo [--password P] — load the Nankou 2025 demo plan (safe to run again)."""
+"""zhenwu demo [--password P] — load the Nankou 2025 demo plan and a plan for the current year
+with records dated relative to today (safe to run again: refreshes the current year's demo
+records, never touches what users entered)."""
 
-from django.core.management.base import BaseCommand
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
@@ -9,15 +13,26 @@ from zhenwu.core.actor import Source, acting_as
 
 
 class Command(BaseCommand):
-    help = "载入南口镇2025年演示数据（可重复运行，不会重复创建）。"
+    help = "载入南口镇2025年演示数据及本年度进行中的演示计划（可重复运行，不会重复创建）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=demo.DEFAULT_PASSWORD, help="演示账号的密码")
+        parser.add_argument(
+            "--today",
+            default=None,
+            help="按哪一天生成本年度演示数据（默认今天，YYYY-MM-DD；用于测试与截图）",
+        )
 
     def handle(self, *args, **opts):
+        today = None
+        if opts.get("today"):
+            try:
+                today = date.fromisoformat(opts["today"])
+            except ValueError:
+                raise CommandError(f"日期「{opts['today']}」格式不正确，应为 YYYY-MM-DD") from None
         autodiscover_modules("demo")
         with transaction.atomic(), acting_as(None, Source.SYSTEM):
-            ctx = demo.build_platform(opts["password"])
+            ctx = demo.build_platform(opts["password"], today=today)
             with acting_as(ctx.admin, Source.SYSTEM):
                 for _, name, build in demo.builders():
                     build(ctx)
