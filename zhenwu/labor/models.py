@@ -376,6 +376,12 @@ class Enrollment(TownScopedModel):
     def __str__(self):
         return f"{self.worker} · {self.session}"
 
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "参训记录"
+
     def clean(self):
         if self.session_id and self.worker_id:
             clash = (
@@ -487,6 +493,12 @@ class Certificate(TownScopedModel):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "证书"
+
     def clean(self):
         errors = {}
         if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
@@ -545,6 +557,12 @@ class Placement(TownScopedModel):
 
     def __str__(self):
         return f"{self.worker} · {self.employer_name}"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "就业记录"
 
     @property
     def employer_name(self) -> str:

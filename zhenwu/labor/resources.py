@@ -72,7 +72,7 @@ certificate_resource = register(
         model=Certificate,
         key="certificates",
         list_columns=[
-            "number",
+            "record_label",
             "worker",
             "kind",
             "trade",
@@ -176,7 +176,7 @@ enrollment_resource = register(
     Resource(
         model=Enrollment,
         key="enrollments",
-        list_columns=["worker", "session", "attendance", "hours_attended"],
+        list_columns=["record_label", "session", "attendance", "hours_attended"],
         search_fields=["worker__name", "session__name"],
         filter_fields=["session", "attendance"],
         form_fields=["session", "worker", "attendance", "hours_attended", "note"],
@@ -221,7 +221,7 @@ placement_resource = register(
         model=Placement,
         key="placements",
         list_columns=[
-            "worker",
+            "record_label",
             "employer_name",
             "project",
             "place",
