@@ -13,8 +13,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from zhenwu.core import scoping
+from zhenwu.core.idnumbers import mask_resident_id
 from zhenwu.core.importing import parsers as p
-from zhenwu.core.ledgers import MASK_CHAR, Column, Ledger, register_ledger
+from zhenwu.core.ledgers import MASK_CHAR, Column, Ledger, MaskedValue, register_ledger
 from zhenwu.labor import rules
 from zhenwu.labor.models import Sex, Trade, Worker
 
@@ -163,8 +164,29 @@ class WorkerLedger(Ledger):
                 "resident_id", flat=True
             )
         }
+        masked_index = None
         kept = []
         for row_no, values in parsed:
+            rid = values.get("resident_id")
+            if isinstance(rid, MaskedValue):
+                # A re-imported export of a user who may not see IDs: the masked ID and the
+                # name must point at exactly one worker the user sees (then it is that one).
+                if masked_index is None:
+                    masked_index = {}
+                    for pk_id, name in scoping.restrict(Worker.objects.all(), user).values_list(
+                        "resident_id", "name"
+                    ):
+                        key = (mask_resident_id(pk_id), name)
+                        masked_index[key] = None if key in masked_index else pk_id
+                full = masked_index.get((mask_resident_id(rid), (values.get("name") or "").strip()))
+                if full is None:
+                    report.error(
+                        row_no,
+                        "身份证号码",
+                        "打码的身份证号码无法对应到唯一的已登记人员，请填写完整号码",
+                    )
+                    continue
+                values["resident_id"] = full
             for derived in ("sex", "birth_date"):  # blank: follows the ID
                 if values.get(derived) is None:
                     values.pop(derived, None)
@@ -178,7 +200,7 @@ class WorkerLedger(Ledger):
                 report.error(
                     row_no,
                     "身份证号码",
-                    f"身份证号码 {rules_mask(rid)} 已在本镇登记（不在您的管辖范围），请联系镇人社服务中心",
+                    f"身份证号码 {mask_resident_id(rid)} 已在本镇登记（不在您的管辖范围），请联系镇人社服务中心",
                 )
                 continue
             kept.append((row_no, values))
@@ -222,9 +244,3 @@ class WorkerLedger(Ledger):
                 errors.setdefault(k, []).extend(msgs)
         if errors:
             raise ValidationError(errors)
-
-
-def rules_mask(rid: str) -> str:
-    from zhenwu.core.idnumbers import mask_resident_id
-
-    return mask_resident_id(rid)
