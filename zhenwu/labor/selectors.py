@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateField, F, Q, When
 
 from zhenwu.labor import rules
 from zhenwu.labor.models import (
@@ -45,9 +44,13 @@ def placements_in(placements, start: date, end: date):
 
 
 def bases_built(bases, start: date, end: date):
-    return bases.annotate(built=Coalesce("project__actual_finish", "completed_on")).filter(
-        built__gte=start, built__lte=end
+    """Bases built within [start, end]: the linked project's 实际竣工, else the typed date."""
+    built = Case(
+        When(project__isnull=False, then=F("project__actual_finish")),
+        default=F("completed_on"),
+        output_field=DateField(),
     )
+    return bases.annotate(built=built).filter(built__gte=start, built__lte=end)
 
 
 @dataclass
