@@ -19,6 +19,7 @@ from zhenwu.core.api_base import TokenAuth, session_auth
 from zhenwu.core.asof import AsOfError
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.investment.api import router as investment_router
+from zhenwu.labor.api import router as labor_router
 from zhenwu.plan.api import router as plan_router
 from zhenwu.projects.api import router as projects_router
 
@@ -108,3 +109,4 @@ api.add_router("", plan_router)
 api.add_router("", investment_router)
 api.add_router("", enterprises_router)
 api.add_router("", projects_router)
+api.add_router("", labor_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhenwu.investment",
     "zhenwu.enterprises",
     "zhenwu.projects",
+    "zhenwu.labor",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("investment/", include("zhenwu.investment.urls")),
     path("enterprises/", include("zhenwu.enterprises.urls")),
     path("projects/", include("zhenwu.projects.urls")),
+    path("labor/", include("zhenwu.labor.urls")),
     path("", include("zhenwu.core.urls")),
 ]
 
