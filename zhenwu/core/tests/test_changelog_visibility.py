@@ -248,7 +248,7 @@ def test_user_phone_is_masked_in_the_log(world):
     assert items[0]["after"]["phone"] == "137****0009"
 
 
-def test_an_entry_read_on_its_own_is_masked():
+def test_an_entry_read_on_its_own_is_masked(db):
     """`display_changes` without a presenting page masks (nobody in particular may see)."""
     entry = ObjectChange(
         content_type=ContentType.objects.get_for_model(Investment),
@@ -364,7 +364,7 @@ def test_formatting_edges():
     assert long_datetime(utc) == "2026年11月29日 20:18"  # Asia/Shanghai
 
 
-def test_monthly_summary_still_reads_as_one_line(world):
+def test_monthly_summary_still_reads_as_one_line(db):
     entry = ObjectChange(
         content_type=ContentType.objects.get_for_model(Investment),
         object_id=1,
