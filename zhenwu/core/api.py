@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from zhenwu.core import idnumbers, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router
+from zhenwu.core.changelog_read import masked_values, present
 from zhenwu.core.models import ApiToken, Department, ObjectChange, Village
 
 auth_router = Router(tags=["认证"])
@@ -91,7 +92,19 @@ class DepartmentOut(Schema):
 departments_router = crud_router(Department, out_schema=DepartmentOut, tags=["部门"])
 
 
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    before: str | None
+    after: str | None
+    summary: str | None = None
+
+
 class ChangeOut(Schema):
+    """One entry. `before`/`after` are the stored values (for machines; personal numbers
+    masked unless the caller may see them); `changes` are the changed fields as people read
+    them: labels, choice labels, 是/否, local times, related records by name."""
+
     id: int
     time: datetime
     user: str = Field(..., alias="user_name")
@@ -106,13 +119,36 @@ class ChangeOut(Schema):
     changed_fields: list[str]
     before: dict | None
     after: dict | None
+    changes: list[FieldChangeOut]
+
+    @staticmethod
+    def resolve_before(obj, context):
+        return masked_values(obj, obj.before, context["request"].auth)
+
+    @staticmethod
+    def resolve_after(obj, context):
+        return masked_values(obj, obj.after, context["request"].auth)
+
+    @staticmethod
+    def resolve_changes(obj):
+        return [c.as_dict() for c in obj.display_changes]
+
+
+class ChangePagination(Pagination):
+    """A page of entries, presented for the caller in bulk (related names: one query per
+    related model, not per entry)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = present(page[self.items_attribute], request.auth)
+        return page
 
 
 change_router = Router(tags=["变更记录"])
 
 
 @change_router.get("", response=list[ChangeOut])
-@paginate(Pagination)
+@paginate(ChangePagination)
 def change_log(
     request,
     model: str | None = None,

@@ -29,6 +29,7 @@ class ResourceForm(forms.ModelForm):
         self.warnings: list[str] = []
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        self._mask_personal_numbers()
         for name, field in self.fields.items():
             self._scope_choices(name, field)
             translate_field(field)
@@ -80,6 +81,11 @@ class ResourceForm(forms.ModelForm):
             keep=current,
             department=department if isinstance(department, models.Model) else None,
         )
+    def _mask_personal_numbers(self):
+        mask_personal_numbers(self, self.user)
+
+    def clean(self):
+        return keep_masked_numbers(self, super().clean())
 
     @classmethod
     def for_resource(cls, resource):
@@ -131,6 +137,37 @@ class ResourceForm(forms.ModelForm):
         if not self.instance.pk and self.user is not None and self.user.town_id:
             self.instance.town_id = self.user.town_id
         super()._post_clean()
+
+
+def mask_personal_numbers(form, user) -> None:
+    """The edit form is a door like any other: a user without the permission sees the stored
+    personal numbers masked (`138****5678`); sending the masked value back keeps the stored
+    number, typing a new one replaces it (`keep_masked_numbers`). What they type is echoed
+    back only on the same form when it is shown again with errors (docs/architecture.md
+    "Personal numbers")."""
+    from zhenwu.core.tables import mask, may_see_personal, personal_fields_of, personal_kind
+
+    form._masked = {}
+    if not form.instance.pk or may_see_personal(user):
+        return
+    for name in personal_fields_of(form._meta.model):
+        if name not in form.fields:
+            continue
+        stored = getattr(form.instance, name, "") or ""
+        if not stored:
+            continue
+        masked = mask(stored, personal_kind(name))
+        form._masked[name] = (masked, stored)
+        form.initial[name] = masked
+        form.fields[name].help_text = "已打码显示；不修改则保留原号码，重新输入即替换"
+
+
+def keep_masked_numbers(form, data: dict) -> dict:
+    """A masked number sent back unchanged keeps the stored one."""
+    for name, (masked, stored) in getattr(form, "_masked", {}).items():
+        if (data.get(name) or "").strip() == masked:
+            data[name] = stored
+    return data
 
 
 def translate_field(field) -> None:

@@ -172,6 +172,8 @@ class User(AbstractUser, ChangeLoggedModel):
     villages decide where. Scoping lives in `scoping.py`, nowhere else."""
 
     changelog_secret_fields = ("password",)
+    # Masked for users without the permission (no Resource declares the account's fields).
+    personal_fields = ("phone",)
 
     role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.STAFF)
     town = models.ForeignKey(
@@ -252,9 +254,6 @@ class ObjectChange(models.Model):
     after = models.JSONField("修改后", null=True, blank=True)
     changed_fields = models.JSONField("变更字段", default=list, blank=True)
 
-    village_path = "village"
-    village_null_visible = True
-
     class Meta:
         verbose_name = "变更记录"
         verbose_name_plural = "变更记录"
@@ -264,27 +263,36 @@ class ObjectChange(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
 
+    @classmethod
+    def scope_gate(cls, queryset, user, action):
+        """An entry is visible exactly when its record is (`changelog_read.visible_entries`);
+        the log is written by the platform only, never changed through the gate."""
+        from zhenwu.core.changelog_read import visible_entries
+
+        if action != "view":
+            return queryset.none()
+        return visible_entries(queryset, user)
+
+    @property
+    def display_changes(self):
+        """The changed fields as people read them (`changelog_read.present`). Pages present a
+        whole page of entries for their user at once; an entry read on its own is presented
+        as to nobody in particular: personal numbers masked, related records unnamed."""
+        if not hasattr(self, "_display_changes"):
+            from zhenwu.core.changelog_read import present
+
+            present([self], None)
+        return self._display_changes
+
     @property
     def model_label(self):
         model = self.content_type.model_class()
         return model._meta.verbose_name if model else self.content_type.model
 
     def field_diffs(self):
-        """[(field label, before, after)] for the fields that changed, for display."""
-        model = self.content_type.model_class()
-        labels = {}
-        if model:
-            for f in model._meta.concrete_fields:
-                labels[f.attname] = str(f.verbose_name)
-                labels[f.name] = str(f.verbose_name)
-        before = self.before or {}
-        after = self.after or {}
-        return [
-            (PSEUDO_FIELD_LABELS[k], None, _months_summary(before.get(k), after.get(k)))
-            if k in PSEUDO_FIELD_LABELS
-            else (labels.get(k, k), before.get(k), after.get(k))
-            for k in self.changed_fields
-        ]
+        """[(field label, before, after)] for display: `display_changes` as tuples (a pseudo
+        field's one-line summary in place of after)."""
+        return [(c.label, c.before, c.summary or c.after) for c in self.display_changes]
 
 
 #: Pseudo-fields of change-log entries that sum up bulk writes on a parent record: the
@@ -343,6 +351,13 @@ class AttachedToRecord(TownScopedModel):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def scope_gate(cls, queryset, user, action):
+        """Seen only with a parent the user may see (`changelog_read.visible_attached`)."""
+        from zhenwu.core.changelog_read import visible_attached
+
+        return visible_attached(queryset, user, action)
 
 
 class Attachment(AttachedToRecord):

@@ -95,9 +95,23 @@ def _town_field(model) -> str | None:
 
 
 def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
-    """The rows of `queryset` that `user` may `action` (view / add / change / delete)."""
+    """The rows of `queryset` that `user` may `action` (view / add / change / delete).
+
+    A model whose rows belong to another record (change-log entries, comments, attachments)
+    declares `scope_gate(queryset, user, action)`: its rows are seen through their record's
+    own gate (see `core/changelog_read.py`)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if not _active(user):
+        return queryset.none()
+    gate = getattr(queryset.model, "scope_gate", None)
+    if gate is not None:
+        return gate(queryset, user, action)
+    return restrict_rows(queryset, user, action)
+
+
+def restrict_rows(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
+    """`restrict()` by the row's own town and village, without the model's `scope_gate`."""
     if not _active(user):
         return queryset.none()
     model = queryset.model
@@ -138,6 +152,16 @@ def can(user, action: str, obj) -> bool:
     model = obj.__class__
     manager = getattr(model, "all_objects", model._default_manager)
     return restrict(manager.filter(pk=obj.pk), user, action).exists()
+
+
+def can_comment(user, obj) -> bool:
+    """Who may comment on a record and attach files to it: whoever may change it, and the
+    leaders and administrators who approve (批示) on any record they can see. Read-only roles
+    (the city viewer, staff outside the record's module, inspectors, a village cadre on a
+    town-level record) read the thread but add nothing to it."""
+    if can(user, CHANGE, obj):
+        return True
+    return can_approve(user) and can(user, VIEW, obj)
 
 
 def allowed_villages(user, action: str = CHANGE) -> QuerySet:

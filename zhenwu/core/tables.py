@@ -17,7 +17,38 @@ from zhenwu.core.registry import url_for
 
 
 def may_see_personal(user) -> bool:
+    """Who reads personal numbers (resident IDs, phones) in full: a superuser, and an account
+    an administrator has given 可查看完整证件号. Everyone else — the record's editor included —
+    reads them masked through every door (docs/architecture.md "Personal numbers")."""
     return bool(user and (user.is_superuser or getattr(user, "can_see_personal_numbers", False)))
+
+
+_resources_loaded = False
+
+
+def _load_resources() -> None:
+    """Every app's `resources` module, so the registry is whole even before the URLconf has
+    been imported (a shell, a command, a test): a personal field must never go unmasked
+    because its Resource was not registered yet."""
+    global _resources_loaded
+    if not _resources_loaded:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("resources")
+        _resources_loaded = True
+
+
+def personal_fields_of(model) -> frozenset[str]:
+    """The personal fields of a model: its Resource's `personal_fields`, and for models
+    without a Resource (the User account) the model's own `personal_fields`."""
+    from zhenwu.core.registry import resource_for
+
+    _load_resources()
+    resource = resource_for(model)
+    declared = set(getattr(model, "personal_fields", ()) or ())
+    if resource is not None:
+        declared.update(resource.personal_fields)
+    return frozenset(declared)
 
 
 def mask(value: str, kind: str) -> str:

@@ -89,11 +89,19 @@ def test_missing_file_gets_a_message(world):
     assert any("请选择要上传的文件" in m for m in _messages(response))
 
 
-@pytest.mark.parametrize("who", ["leader", "viewer", "village"])
+@pytest.mark.parametrize("who", ["viewer", "village", "staff", "staff_nomodule", "inspector"])
 def test_readers_cannot_attach_to_what_they_cannot_change(world, who):
+    # They see the village (reference data) but may not change it: refused, 403.
     response = _post(world.client(who), world.villages[0], jpeg())
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not Attachment.objects.exists()
+
+
+def test_a_leader_may_attach_to_what_they_see(world):
+    # Leaders approve (批示) on any record of their town: comments and files alike.
+    response = _post(world.client("leader"), world.villages[0], jpeg())
+    assert response.status_code == 200  # followed back to the record
+    assert Attachment.objects.get().uploaded_by == world.users["leader"]
 
 
 def test_cannot_attach_to_another_towns_record(world):
@@ -182,7 +190,7 @@ def _comment(client, parent, body, **headers):
     return client.post("/comments/add/", {"ct": ct.pk, "oid": parent.pk, "body": body}, **headers)
 
 
-def test_a_reader_may_comment(world):
+def test_a_leader_may_comment(world):
     dept = Department.objects.get(name="综合专班")
     response = _comment(world.client("leader"), dept, "请本周内报进度")
     assert response.status_code == 302
@@ -196,7 +204,7 @@ def test_a_reader_may_comment(world):
 
 
 def test_comment_village_comes_from_the_parent(world):
-    _comment(world.client("village"), world.villages[0], "本村已整改")
+    _comment(world.client("leader"), world.villages[0], "本村已整改")
     assert Comment.objects.get().village == world.villages[0]
 
 

@@ -30,8 +30,11 @@ def _attachment(town, village, name):
 @pytest.fixture
 def records(world, monkeypatch):
     """Attachments stand in for a village-scoped domain record of an editable module: core
-    itself has none, so the test gives Attachment the "land" module for its duration."""
+    itself has none, so the test gives Attachment the "land" module for its duration, and
+    switches off the gate through its parent (held by test_changelog_visibility.py) so that
+    the rows are judged by their own town and village alone."""
     monkeypatch.setattr(Attachment, "scope_module", "land")
+    monkeypatch.setattr(Attachment, "scope_gate", None)
     v0, v1 = world.villages[0], world.villages[1]
     return {
         "own": _attachment(world.town, v0, "own"),  # the cadre's village

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.views import View
 
 from zhenwu.core import scoping, services
+from zhenwu.core.changelog_read import present
 from zhenwu.core.forms import ResourceForm, build_filterset
 from zhenwu.core.registry import Resource, url_for
 from zhenwu.core.tables import Table
@@ -130,9 +131,10 @@ class ObjectDetailView(ResourceView):
             rows=detail_rows(r, obj, user),
             can_change=scoping.can(user, scoping.CHANGE, obj),
             can_delete=scoping.can(user, scoping.DELETE, obj),
+            can_comment=scoping.can_comment(user, obj),
             attachments=scoping.restrict(services.attachments_for(obj), user),
             comments=scoping.restrict(services.comments_for(obj), user),
-            changes=services.changes_for(obj)[:10],
+            changes=present(services.changes_for(obj)[:10], user),
             extra_template=r.detail_template,
         )
 
@@ -223,6 +225,7 @@ class ObjectChangeLogView(ResourceView):
         obj = self.get_object()
         changes = services.changes_for(obj)
         page = Paginator(changes, 50).get_page(request.GET.get("page"))
+        page.object_list = present(page.object_list, request.user)
         return render(request, "core/object_changelog.html", self.context(object=obj, page=page))
 
 

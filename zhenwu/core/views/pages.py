@@ -9,8 +9,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from zhenwu.core import scoping, services, workcalendar
 from zhenwu.core.actor import Source
 from zhenwu.core.base import TownScopedModel
+from zhenwu.core.changelog_read import present
 from zhenwu.core.models import Attachment, ChangeAction, ObjectChange, Village
 from zhenwu.core.registry import all_resources, url_for
 from zhenwu.core.views.generic import safe_next
@@ -96,9 +98,10 @@ def home(request):
             {"label": r.verbose_name, "count": qs.count(), "url": reverse(r.url_name("list"))}
         )
     today = timezone.localdate()
-    recent = scoping.restrict(ObjectChange.objects.select_related("user", "content_type"), user)[
-        :10
-    ]
+    recent = present(
+        scoping.restrict(ObjectChange.objects.select_related("user", "content_type"), user)[:10],
+        user,
+    )
     return render(
         request,
         "core/home.html",
@@ -165,8 +168,9 @@ def changelog_list(request):
         qs = qs.filter(source=source)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(object_repr__icontains=q) | qs.filter(user_name__icontains=q)
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(user_name__icontains=q))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = present(page.object_list, request.user)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -233,6 +237,7 @@ def recycle_restore(request, ct, pk):
 
 
 def _parent_from_post(request, action=scoping.VIEW):
+    """The record named by the POST's ct/oid, if the user may see it (else 404)."""
     try:
         ct = ContentType.objects.get_for_id(int(request.POST.get("ct", "")))
         pk = int(request.POST.get("oid", ""))
@@ -244,11 +249,20 @@ def _parent_from_post(request, action=scoping.VIEW):
     return get_object_or_404(scoping.restrict(model.objects.all(), request.user, action), pk=pk)
 
 
+def _commentable_parent(request):
+    """The record to comment on or attach to: 404 when the user cannot see it, 403 when they
+    see it but may not add to it (`scoping.can_comment`)."""
+    parent = _parent_from_post(request, scoping.VIEW)
+    if not scoping.can_comment(request.user, parent):
+        raise PermissionDenied("您只能查看该记录，不能发表评论或上传附件。")
+    return parent
+
+
 @login_required
 @require_POST
 def attachment_add(request):
-    # Anyone who may change the record may attach files to it.
-    parent = _parent_from_post(request, scoping.CHANGE)
+    # The same people as comment (scoping.can_comment).
+    parent = _commentable_parent(request)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件。")
@@ -288,7 +302,7 @@ def attachment_download(request, pk):
 @login_required
 @require_POST
 def comment_add(request):
-    parent = _parent_from_post(request, scoping.VIEW)
+    parent = _commentable_parent(request)
     error = None
     try:
         services.add_comment(parent, body=request.POST.get("body", ""), acting_user=request.user)
@@ -298,6 +312,7 @@ def comment_add(request):
         "object": parent,
         "comments": scoping.restrict(services.comments_for(parent), request.user),
         "comment_error": error,
+        "can_comment": True,
     }
     if request.htmx:
         return render(request, "core/partials/comments.html", ctx, status=400 if error else 200)

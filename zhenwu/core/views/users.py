@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from zhenwu.core import scoping
+from zhenwu.core.forms import keep_masked_numbers, mask_personal_numbers
 from zhenwu.core.models import Department, Role, Town, User, Village
 from zhenwu.core.services import attributed
 
@@ -53,6 +54,7 @@ class UserForm(forms.ModelForm):
         self.fields["town"].queryset = scoping.restrict(Town.objects.all(), admin)
         self.fields["departments"].queryset = scoping.restrict(Department.objects.all(), admin)
         self.fields["villages"].queryset = scoping.restrict(Village.objects.all(), admin)
+        mask_personal_numbers(self, admin)
         if not admin.is_superuser:
             self.fields["town"].disabled = True
             self.fields["town"].initial = admin.town_id
@@ -66,7 +68,7 @@ class UserForm(forms.ModelForm):
                 w.attrs["class"] = "form-control"
 
     def clean(self):
-        data = super().clean()
+        data = keep_masked_numbers(self, super().clean())
         role = data.get("role")
         if role == Role.VILLAGE and not data.get("villages"):
             self.add_error("villages", "村干部必须指定负责的村（社区）。")

@@ -1,0 +1,304 @@
+"""Reading the change log: who sees which entry, and how an entry reads to them.
+
+Visibility — an entry is visible exactly when its record is:
+
+- An entry (and a comment, an attachment) is about one record, named by (content type, id).
+  It is visible to a user when `scoping.restrict()` of *that record's model* lets the user view
+  the record — soft-deleted records included, for whoever could see them before the delete.
+  The entry's own town/village columns decide nothing: a town-level investment that answers 404
+  to a village cadre has a change log that is invisible to them too.
+- Comments and attachments are themselves records of a record: visible when their parent is,
+  so their entries are too.
+- User accounts are seen by whoever manages them (`views.users.users_in_scope`: a town's
+  administrators) and by the account holder; their entries follow.
+- Entries of records that no longer exist (purged) are shown to the administrators of the
+  entry's town only: there is no record left to ask.
+- A superuser sees everything.
+
+It is one query: each model contributes `content_type = M AND object_id IN (restrict(M))` to a
+single WHERE clause, so the cost does not grow with the number of entries.
+
+Values — `present(entries, user)` gives each entry `display_changes`: the changed fields with
+their labels and values as people read them (choice labels, 是/否, local time as
+「2026年11月29日 20:18」, dates as 「2025年3月5日」, related records by name) and personal numbers
+masked unless the user may see them (`tables.may_see_personal`). `masked_values()` masks the raw
+`before`/`after` the API hands to machines. Related names are fetched once per related model for
+the whole page, never per entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
+
+from zhenwu.core import scoping
+from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
+
+# --------------------------------------------------------------------------- visibility
+
+
+@cache
+def _logged_models() -> tuple[type, ...]:
+    return tuple(m for m in apps.get_models() if issubclass(m, ChangeLoggedModel))
+
+
+@cache
+def _parent_models() -> tuple[type, ...]:
+    """Models a comment or attachment can hang on (every town record but those two)."""
+    from zhenwu.core.models import AttachedToRecord
+
+    return tuple(
+        m
+        for m in apps.get_models()
+        if issubclass(m, TownScopedModel) and not issubclass(m, AttachedToRecord)
+    )
+
+
+def viewable_records(model, user) -> QuerySet:
+    """The rows of `model` that `user` may view, soft-deleted ones included."""
+    from zhenwu.core.models import User
+
+    if model is User:
+        from zhenwu.core.views.users import users_in_scope
+
+        if not scoping._active(user):
+            return User.objects.none()
+        return User.objects.filter(Q(pk__in=users_in_scope(user).values("pk")) | Q(pk=user.pk))
+    manager = getattr(model, "all_objects", model._default_manager)
+    return scoping.restrict(manager.all(), user, scoping.VIEW)
+
+
+def records_q(user, models_, *, ct_field: str = "content_type", id_field: str = "object_id") -> Q:
+    """A Q matching rows whose (ct_field, id_field) names a record of `models_` the user may
+    view. One subquery per model, all in one WHERE clause."""
+    cts = ContentType.objects.get_for_models(*models_)
+    q = Q(pk__in=[])
+    for model in models_:
+        q |= Q(
+            **{
+                f"{ct_field}_id": cts[model].pk,
+                f"{id_field}__in": viewable_records(model, user).values("pk"),
+            }
+        )
+    return q
+
+
+def visible_entries(queryset: QuerySet, user) -> QuerySet:
+    """The change-log entries of `queryset` that `user` may read (see the module docstring)."""
+    if not scoping._active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    q = records_q(user, _logged_models())
+    if user.is_town_admin and user.town_id:
+        # Their town's entries, those of purged records included.
+        q = Q(town_id=user.town_id) | q
+    return queryset.filter(q)
+
+
+def visible_attached(queryset: QuerySet, user, action: str) -> QuerySet:
+    """Comments and attachments: the row's own scope, and for reading, a visible parent."""
+    queryset = scoping.restrict_rows(queryset, user, action)
+    if action != scoping.VIEW or not scoping._active(user) or user.is_superuser:
+        return queryset
+    return queryset.filter(records_q(user, _parent_models()))
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field as people read it."""
+
+    field: str  # the stored key (a field's attname, e.g. "village_id")
+    label: str
+    before: str | None
+    after: str | None
+    summary: str | None = None  # a one-line summary instead of before → after
+
+    def as_dict(self) -> dict:
+        d = {"field": self.field, "label": self.label, "before": self.before, "after": self.after}
+        if self.summary is not None:
+            d["summary"] = self.summary
+        return d
+
+
+HIDDEN = "（无权查看）"
+EMPTY = "—"
+
+
+def personal_fields_of(model) -> frozenset[str]:
+    from zhenwu.core.tables import personal_fields_of as of
+
+    return of(model)
+
+
+def _fields_by_key(model) -> dict:
+    out = {}
+    for f in model._meta.concrete_fields:
+        out[f.attname] = f
+        out[f.name] = f
+    return out
+
+
+def long_date(value: datetime.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def long_datetime(value: datetime.datetime) -> str:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    value = timezone.localtime(value)
+    return f"{long_date(value)} {value:%H:%M}"
+
+
+def _decimal(value) -> str:
+    from zhenwu.core.tables import format_value
+
+    try:
+        return format_value(decimal.Decimal(str(value)))
+    except (decimal.InvalidOperation, ValueError):
+        return str(value)
+
+
+def _plain(field, value, names) -> str:
+    """One stored (JSON) value of one field, as people read it. Personal masking is done
+    by the caller; `names` maps (related model, pk) to a display name."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if field is None:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if field.choices:
+        labels = {str(k): v for k, v in field.flatchoices}
+        label = labels.get(str(value))
+        return gettext(str(label)) if label is not None else str(value)
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, models.DateTimeField):
+        parsed = parse_datetime(str(value))
+        return long_datetime(parsed) if parsed else str(value)
+    if isinstance(field, models.DateField):
+        parsed = parse_date(str(value))
+        return long_date(parsed) if parsed else str(value)
+    if field.is_relation and field.many_to_one:
+        return names.get((field.related_model, value), f"#{value}")
+    if isinstance(field, models.DecimalField):
+        return _decimal(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or EMPTY
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _related_names(entries, user) -> dict:
+    """{(model, pk): name} for every foreign key value on the page: one query per related
+    model. Records the user may not view read 「（无权查看）」."""
+    from zhenwu.core.models import User
+
+    wanted: dict[type, set] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        if model is None:
+            continue
+        fields = _fields_by_key(model)
+        for key in entry.changed_fields or ():
+            field = fields.get(key)
+            if field is None or not (field.is_relation and field.many_to_one):
+                continue
+            for side in (entry.before, entry.after):
+                value = (side or {}).get(key)
+                if value not in (None, ""):
+                    wanted.setdefault(field.related_model, set()).add(value)
+    names = {}
+    for model, ids in wanted.items():
+        if model is ContentType:
+            for ct in ContentType.objects.filter(pk__in=ids):
+                cls = ct.model_class()
+                names[(model, ct.pk)] = str(cls._meta.verbose_name) if cls else ct.model
+            continue
+        if model is User or not issubclass(model, TownScopedModel):
+            # People's names and towns are not secret: pickers and pages show them.
+            rows = model._base_manager.filter(pk__in=ids)
+        else:
+            rows = viewable_records(model, user).filter(pk__in=ids)
+        for obj in rows:
+            names[(model, obj.pk)] = str(obj)
+        for pk in ids:
+            names.setdefault((model, pk), HIDDEN)
+    return names
+
+
+def _changes(entry, user, names, may_see) -> list[Change]:
+    from zhenwu.core.models import PSEUDO_FIELD_LABELS, _months_summary
+    from zhenwu.core.tables import mask, personal_kind
+
+    model = entry.content_type.model_class()
+    fields = _fields_by_key(model) if model else {}
+    personal = personal_fields_of(model) if model else frozenset()
+    before, after = entry.before or {}, entry.after or {}
+    out = []
+    for key in entry.changed_fields or ():
+        if key in PSEUDO_FIELD_LABELS:
+            summary = str(_months_summary(before.get(key), after.get(key)))
+            out.append(Change(key, PSEUDO_FIELD_LABELS[key], None, None, summary))
+            continue
+        field = fields.get(key)
+        label = gettext(str(field.verbose_name)) if field is not None else key
+        values = []
+        for side in (before, after):
+            if key not in side:
+                values.append(None)
+                continue
+            raw = side.get(key)
+            if field is not None and field.name in personal and not may_see:
+                values.append(mask(str(raw or ""), personal_kind(field.name)) or EMPTY)
+            else:
+                values.append(_plain(field, raw, names))
+        out.append(Change(key, label, values[0], values[1]))
+    return out
+
+
+def present(entries, user) -> list:
+    """Give each entry `display_changes` for this user, fetching related names in bulk."""
+    from zhenwu.core.tables import may_see_personal
+
+    entries = list(entries)
+    names = _related_names(entries, user)
+    may_see = may_see_personal(user)
+    for entry in entries:
+        entry._display_changes = _changes(entry, user, names, may_see)
+    return entries
+
+
+def masked_values(entry, values: dict | None, user) -> dict | None:
+    """The raw before/after of an entry with personal numbers masked for this user."""
+    from zhenwu.core.tables import mask, may_see_personal, personal_kind
+
+    if values is None or may_see_personal(user):
+        return values
+    model = entry.content_type.model_class()
+    if model is None:
+        return values
+    personal = personal_fields_of(model)
+    if not personal:
+        return values
+    fields = _fields_by_key(model)
+    out = dict(values)
+    for key, value in values.items():
+        field = fields.get(key)
+        if field is not None and field.name in personal and value:
+            out[key] = mask(str(value), personal_kind(field.name))
+    return out
