@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from zhenwu.core import changelog, workcalendar  # noqa: F401  (signal receivers)
-        from zhenwu.core.calendar_db import load_overrides
+        from zhenwu.core.calendar_db import load_local_overrides, load_overrides
 
         workcalendar.set_override_loader(load_overrides, ttl=60)
+        workcalendar.set_local_override_loader(load_local_overrides)
         from zhenwu.core.calendar_db import connect
 
         connect()

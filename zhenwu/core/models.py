@@ -410,10 +410,22 @@ class Comment(AttachedToRecord):
 
 
 class HolidayOverride(ChangeLoggedModel):
-    """An administrator's correction to the work calendar, from the State Council notice
-    (国务院办公厅关于部分节假日安排的通知), for years the holiday package does not cover yet."""
+    """A correction to the work calendar. National ones (no town) come from the State Council
+    notice (国务院办公厅关于部分节假日安排的通知) for years the holiday package does not cover
+    yet and belong to the deployment's administrators (superusers); a town's administrator adds
+    local working-day changes that apply to that town alone (consulted after the national ones,
+    so a local entry wins for its town)."""
 
-    date = models.DateField("日期", unique=True)
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇",
+        help_text="留空为全国调整（仅系统部署管理员）；填写则只对该乡镇生效",
+    )
+    date = models.DateField("日期")
     is_workday = models.BooleanField("是否工作日")
     name = models.CharField("名称", max_length=50, help_text="如：春节、国庆节调休上班")
     source_doc = models.CharField("依据文件", max_length=200, blank=True)
@@ -422,6 +434,19 @@ class HolidayOverride(ChangeLoggedModel):
         verbose_name = "节假日调整"
         verbose_name_plural = "节假日调整"
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(town__isnull=True),
+                name="holiday_national_unique_date",
+                violation_error_message="该日期已有全国调整。",
+            ),
+            models.UniqueConstraint(
+                fields=["town", "date"],
+                name="holiday_town_unique_date",
+                violation_error_message="本镇该日期已有调整。",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.name}"

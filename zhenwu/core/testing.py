@@ -133,10 +133,22 @@ def changes_of(obj):
     return ObjectChange.objects.filter(content_type=ct, object_id=obj.pk).order_by("time", "id")
 
 
+#: resource key → the ResourceBattery subclass that knows how to make its records (filled as
+#: the test modules are imported; the permission matrix uses them as factories).
+BATTERIES: dict[str, type] = {}
+
+
 class ResourceBattery:
     """Subclass and set `resource` (a registry.Resource) and implement `make(world, village)`
     returning a saved record of the world's town in that village (or town-level when the model
-    has no village), and `form_data(world)` returning valid POST data for the create form."""
+    has no village), and `form_data(world)` returning valid POST data for the create form.
+    Every subclass is also the permission matrix's factory for its resource
+    (`core/tests/test_permission_matrix.py`)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.resource is not None:
+            BATTERIES.setdefault(cls.resource.key, cls)
 
     resource = None
     editor = "staff"  # a role that may write this model

@@ -44,6 +44,7 @@ __all__ = [
     "invalidate_calendar",
     "is_confirmed",
     "is_workday",
+    "set_local_override_loader",
     "set_override_loader",
     "workdays_between",
 ]
@@ -358,6 +359,19 @@ _loader: OverrideLoader | None = None
 _loader_ttl: float | None = None
 _default: WorkCalendar | None = None
 _default_built_at: float = 0.0
+# Local (one town's) overrides, consulted after the national ones: town id → override table.
+LocalLoader = Callable[[int], Mapping[date, bool] | None]
+_local_loader: LocalLoader | None = None
+_town_calendars: dict[int, tuple[WorkCalendar, WorkCalendar, float]] = {}
+
+
+def set_local_override_loader(loader: LocalLoader | None) -> None:
+    """Register the callable returning one town's local overrides (``{date: is_workday}``);
+    they apply to that town's calendar only, after (over) the national overrides."""
+    global _local_loader
+    with _state_lock:
+        _local_loader = loader
+    invalidate_calendar()
 
 
 def set_override_loader(loader: OverrideLoader | None, *, ttl: float | None = None) -> None:
@@ -380,14 +394,32 @@ def invalidate_calendar() -> None:
     global _default
     with _state_lock:
         _default = None
+        _town_calendars.clear()
 
 
-def get_calendar() -> WorkCalendar:
+def get_calendar(town=None) -> WorkCalendar:
     """Process-cached :class:`WorkCalendar` with overrides from the registered loader.
 
-    With no loader registered there are no overrides. If the loader raises, the exception
-    propagates and nothing is cached (the next call retries).
+    With ``town`` (a Town or its id), the calendar of that town: the national overrides, then
+    the town's local ones (:func:`set_local_override_loader`); cached per town and rebuilt
+    when the national calendar is. With no loader registered there are no overrides. If the
+    loader raises, the exception propagates and nothing is cached (the next call retries).
     """
+    national = _national_calendar()
+    town_id = getattr(town, "pk", town)
+    if town_id is None or _local_loader is None:
+        return national
+    cached = _town_calendars.get(town_id)
+    if cached is not None and cached[0] is national:
+        return cached[1]
+    local = _local_loader(town_id) or {}
+    cal = WorkCalendar({**national.overrides, **local}) if local else national
+    with _state_lock:
+        _town_calendars[town_id] = (national, cal, time.monotonic())
+    return cal
+
+
+def _national_calendar() -> WorkCalendar:
     global _default, _default_built_at
     cal = _default
     if cal is not None and (

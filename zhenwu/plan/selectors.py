@@ -184,7 +184,7 @@ def evaluate(
     frozen: dict[int, str] | None = None,
     calendar=None,
 ) -> TargetState:
-    calendar = calendar or get_calendar()
+    calendar = calendar or get_calendar(target.town_id)
     actual, error, last = compute_actual(target, year, as_of, reports)
     share = rules.expected_share(target.curve, year, as_of, target.curve_shares)
     expected = rules.expected_value(target.target_value, share)
@@ -349,7 +349,7 @@ def evaluate_plan(plan: Plan, as_of: date, targets=None) -> list[TargetState]:
         frozen = frozen_or_pending(plan, targets)
     else:
         frozen = frozen_by_target(targets, plan.year)
-    calendar = get_calendar()
+    calendar = get_calendar(plan.town_id)
     return [
         evaluate(
             t,
@@ -451,7 +451,7 @@ class TaskFlag:
 def task_flag(task: Task, as_of: date, calendar=None) -> TaskFlag:
     if task.status not in OPEN_STATUSES:
         return TaskFlag(False, False)
-    calendar = calendar or get_calendar()
+    calendar = calendar or get_calendar(task.town_id)
     return TaskFlag(task.deadline < as_of, rules.due_soon(as_of, task.deadline, calendar))
 
 
@@ -469,7 +469,7 @@ def open_tasks_flagged(user, as_of: date, plan: Plan | None = None, limit: int =
         qs = qs.filter(Q(plan=plan) | Q(plan__isnull=True))
     overdue = list(qs.filter(deadline__lt=as_of).order_by("deadline", "id")[:limit])
     upcoming = list(qs.filter(deadline__gte=as_of).order_by("deadline", "id")[:limit])
-    calendar = get_calendar()
+    calendar = get_calendar(getattr(user, "town_id", None))
     return [(t, task_flag(t, as_of, calendar)) for t in (overdue + upcoming)[:limit]]
 
 
@@ -497,5 +497,5 @@ def my_tasks(user, as_of: date, limit: int | None = None):
     todo, waiting = my_tasks_querysets(user)
     if limit is not None:
         todo, waiting = todo[:limit], waiting[:limit]
-    calendar = get_calendar()
+    calendar = get_calendar(getattr(user, "town_id", None))
     return [(t, task_flag(t, as_of, calendar)) for t in todo], list(waiting)

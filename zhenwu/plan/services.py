@@ -111,7 +111,7 @@ def months_missing(plan: Plan, upto: date, *, targets=None, frozen=None) -> list
     if all(m in frozen.get(t.pk, {}) for t in targets for m in months):
         return []
     reports = selectors.reports_by_target(targets)
-    calendar = get_calendar()
+    calendar = get_calendar(plan.town_id)
     rows = []
     for target in targets:
         have = dict(frozen.get(target.pk, {}))
@@ -329,7 +329,7 @@ def task_assign(
     if deadline is None:
         if not workdays or workdays < 1:
             raise ValidationError({"deadline": "请填写办理时限（日期或工作日天数）"})
-        deadline = get_calendar().add_workdays(start, int(workdays))
+        deadline = get_calendar(town).add_workdays(start, int(workdays))
     if deadline < start:
         raise ValidationError({"deadline": "办理时限不能早于交办日期"})
     task = create_object(

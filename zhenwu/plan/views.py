@@ -87,7 +87,7 @@ def board_data(request, *, limit_tasks=12):
         filtered=any(filters.values()),
         leaders=sorted(leaders, key=lambda u: u.display_name),
         departments=sorted(departments, key=lambda d: (d.order, d.pk)),
-        calendar_confirmed=get_calendar().is_confirmed(date(plan.year, 6, 30)),
+        calendar_confirmed=get_calendar(plan.town_id).is_confirmed(date(plan.year, 6, 30)),
         flagged_tasks=selectors.open_tasks_flagged(user, as_of, plan, limit=limit_tasks),
         in_year=as_of.year == plan.year,
         after_year=as_of > date(plan.year, 12, 31),

@@ -194,7 +194,7 @@ def compute_schedule(
 ) -> ProjectSchedule:
     """Plan (no actuals: the network from the deadline) and re-forecast as of `as_of`."""
     as_of = as_of or today()
-    cal = cal or get_calendar()
+    cal = cal or get_calendar(project.town_id)
     ps = ProjectSchedule(project=project, as_of=as_of, baseline=baseline)
     by_pk = {m.pk: m for m in milestones}
     pred_map = defaultdict(list)
@@ -310,7 +310,6 @@ def schedules_for(projects, *, as_of: date | None = None) -> list[ProjectSchedul
     ids = [p.pk for p in projects]
     ms, deps = network(ids)
     baselines = latest_baselines(ids)
-    cal = get_calendar()
     return [
         compute_schedule(
             p,
@@ -318,7 +317,7 @@ def schedules_for(projects, *, as_of: date | None = None) -> list[ProjectSchedul
             deps.get(p.pk, []),
             as_of=as_of,
             baseline=baselines.get(p.pk),
-            cal=cal,
+            cal=get_calendar(p.town_id),  # each town's calendar (cached per town)
         )
         for p in projects
     ]

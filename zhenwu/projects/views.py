@@ -130,7 +130,7 @@ def project_gantt(request, pk):
     span = ps.span if ps.ok else None
     if span:
         chart = gantt.build_chart(min(span[0], as_of) if as_of >= span[0] else span[0],
-                                  span[1], get_calendar(), today=as_of)  # fmt: skip
+                                  span[1], get_calendar(project.town_id), today=as_of)  # fmt: skip
         items = [_milestone_view(r, chart) for r in ps.rows]
     return render(
         request,
@@ -168,7 +168,7 @@ def wall_gantt(request):
     if spans:
         first = min(s[0] for s in spans)
         last = max(s[1] for s in spans)
-        chart = gantt.build_chart(first, last, get_calendar(), today=as_of)
+        chart = gantt.build_chart(first, last, get_calendar(request.user.town_id), today=as_of)
         for s in schedules:
             if not s.ok:
                 rows.append({"schedule": s, "lanes": [], "bar": None})

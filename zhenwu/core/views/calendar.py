@@ -1,4 +1,7 @@
-"""The work calendar page: a year at a glance, and the administrators' override table."""
+"""The work calendar page: a year at a glance, and the override table.
+
+National overrides (no town) belong to the deployment's administrators (superusers); a town's
+administrator adds and removes local working-day changes of their own town only."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,6 +29,14 @@ class HolidayOverrideForm(forms.ModelForm):
         fields = ["date", "is_workday", "name", "source_doc"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        same = HolidayOverride.objects.filter(date=day, town_id=self.instance.town_id)
+        if same.exclude(pk=self.instance.pk).exists():
+            where = "本镇" if self.instance.town_id else "全国"
+            raise forms.ValidationError(f"{day} 已有{where}调整，请先删除原调整。")
+        return day
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
@@ -33,8 +45,8 @@ class HolidayOverrideForm(forms.ModelForm):
             )
 
 
-def _year_grid(year: int):
-    cal = workcalendar.get_calendar()
+def _year_grid(year: int, town=None):
+    cal = workcalendar.get_calendar(town)
     months = []
     for month in range(1, 13):
         weeks = []
@@ -54,6 +66,11 @@ def _year_grid(year: int):
     return months
 
 
+def _may_edit(user) -> bool:
+    """Superusers edit national overrides; a town's administrator their town's local ones."""
+    return user.is_superuser or (user.is_town_admin and user.town_id is not None)
+
+
 @login_required
 def holiday_list(request):
     today = timezone.localdate()
@@ -65,9 +82,12 @@ def holiday_list(request):
             raise ValueError(year)
     except ValueError:
         year = today.year
-    form = HolidayOverrideForm(request.POST or None)
+    user = request.user
+    town_id = user.town_id
+    local = HolidayOverride(town_id=None if user.is_superuser else town_id)
+    form = HolidayOverrideForm(request.POST or None, instance=local)
     if request.method == "POST":
-        if not request.user.is_town_admin:
+        if not _may_edit(user):
             raise Http404
         if form.is_valid():
             with attributed(request.user):
@@ -76,7 +96,8 @@ def holiday_list(request):
             return HttpResponseRedirect(
                 reverse("core:holiday_list") + f"?year={form.instance.date.year}"
             )
-    cal = workcalendar.get_calendar()
+    cal = workcalendar.get_calendar(town_id)
+    visible = Q(town__isnull=True) | Q(town_id=town_id) if town_id else Q(town__isnull=True)
     return render(
         request,
         "core/holiday_list.html",
@@ -85,12 +106,15 @@ def holiday_list(request):
             "year": year,
             "confirmed": cal.is_confirmed(date(year, 6, 30)),
             "covered": workcalendar.chinese_calendar_years(),
-            "months": _year_grid(year),
-            "overrides": HolidayOverride.objects.filter(date__year=year),
+            "months": _year_grid(year, town_id),
+            "overrides": HolidayOverride.objects.filter(visible, date__year=year).select_related(
+                "town"
+            ),
             "workdays": cal.workdays_between(date(year, 1, 1), date(year + 1, 1, 1))
             if year < 9999
             else None,
-            "can_edit": request.user.is_town_admin,
+            "can_edit": _may_edit(user),
+            "edits_national": user.is_superuser,
         },
         status=400 if form.errors else 200,
     )
@@ -99,9 +123,12 @@ def holiday_list(request):
 @login_required
 @require_POST
 def holiday_delete(request, pk):
-    if not request.user.is_town_admin:
+    if not _may_edit(request.user):
         raise Http404
-    obj = get_object_or_404(HolidayOverride, pk=pk)
+    mine = HolidayOverride.objects.all()
+    if not request.user.is_superuser:
+        mine = mine.filter(town_id=request.user.town_id)  # a town removes only its own
+    obj = get_object_or_404(mine, pk=pk)
     with attributed(request.user):
         obj.delete()
     messages.success(request, f"已删除 {obj.date} 的调整。")

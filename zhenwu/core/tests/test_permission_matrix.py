@@ -1,0 +1,329 @@
+"""The permission matrix (issue 8, redesign step 4), generated from the resource registry.
+
+For every registered resource: every role × view / add / change / delete × a record in scope,
+in another village and in another town, through the pages (list, detail, add, edit, delete,
+export) and the API (list, detail, PATCH, DELETE) — each answer checked against ONE declared
+policy (`POLICY` below), not against `restrict()`. A resource missing from the matrix fails
+`test_every_registered_resource_is_in_the_matrix`.
+
+Writes are sent for real and rolled back (a savepoint around each request), so one set of
+records serves every role.
+
+Factories: each module's `ResourceBattery` subclass (its `make(world, village)`), collected
+from the modules' tests; resources without a battery get one in `EXTRA` below.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import importlib.util
+import io
+import pkgutil
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.urls import get_resolver, reverse
+
+from zhenwu.core import scoping
+from zhenwu.core.actor import Source, acting_as
+from zhenwu.core.registry import all_resources, resource_by_key, url_for
+from zhenwu.core.testing import BATTERIES
+
+IN_SCOPE, OTHER_VILLAGE, OTHER_TOWN = "in scope", "other village", "other town"
+
+#: The declared policy: role → (what it reads, what it writes).
+#:   reads:  "town" (its town), "village" (its villages + town-level records),
+#:           "all" (every town), "other" (only the other town: it is that town's admin).
+#:   writes: None, "town" (everything in its town), "module" (its departments' modules, never
+#:           the platform's reference data), "village" (village records of its villages),
+#:           "other" (everything in the other town).
+POLICY = {
+    "admin": ("town", "town"),
+    "leader": ("town", None),
+    "staff": ("town", "module"),  # 综合专班: every domain module
+    "staff_nomodule": ("town", None),  # staff of no module here: reads only
+    "village": ("village", "village"),  # cadre of 村1 (村2 is "another village")
+    "inspector": ("town", None),  # writes only the inspections module (none yet)
+    "viewer": ("all", None),  # city/county
+    "other_admin": ("other", "other"),  # another town's administrator
+}
+ROLES = tuple(POLICY)
+
+#: Deliberate deviations from the table, (resource key, role, action) → allowed. Empty today;
+#: a module that grants a role more (e.g. leaders assigning 督办 tasks) declares it here.
+EXCEPTIONS: dict[tuple[str, str, str], bool] = {}
+
+
+def _module(resource):
+    return scoping.module_of(resource.model)
+
+
+def _village_scoped(resource) -> bool:
+    return bool(getattr(resource.model, "village_path", None))
+
+
+def may_view(role, resource, position) -> bool:
+    reads = POLICY[role][0]
+    if reads == "all":
+        return True
+    if reads == "other":
+        return position == OTHER_TOWN
+    if position == OTHER_TOWN:
+        return False
+    if reads == "village":
+        return position == IN_SCOPE or not _village_scoped(resource)
+    return True
+
+
+def may_write(role, resource, position=None) -> bool:
+    """Change/delete a record at `position`; with position None: add one at all."""
+    writes = POLICY[role][1]
+    if writes is None:
+        return False
+    if writes == "other":
+        return position in (None, OTHER_TOWN)
+    if position == OTHER_TOWN:
+        return False
+    if writes == "town":
+        return True
+    if _module(resource) == "core":
+        return False
+    if writes == "module":
+        return True
+    # village cadres
+    return _village_scoped(resource) and position in (None, IN_SCOPE)
+
+
+def expected(role, resource, action, position=None) -> bool:
+    override = EXCEPTIONS.get((resource.key, role, action))
+    if override is not None:
+        return override
+    if action == "view":
+        return may_view(role, resource, position)
+    return may_write(role, resource, position)
+
+
+# --- factories ------------------------------------------------------------------------------
+
+
+class _Extra:
+    """A factory for a resource without a ResourceBattery of its own."""
+
+    def make_other_town(self, world):
+        return self.make(world, world.other_village)
+
+
+class _PlanFactory(_Extra):
+    model = ("plan", "Plan")
+
+    def make(self, world, village):
+        from zhenwu.plan.tests.factories import make_plan
+
+        return make_plan(village.town, name=f"矩阵计划{village.pk}")
+
+
+class _ThemeFactory(_Extra):
+    def make(self, world, village):
+        from zhenwu.plan.models import Theme
+
+        plan = _PlanFactory().make(world, village)
+        with acting_as(None, Source.SYSTEM):
+            return Theme.objects.create(town=plan.town, plan=plan, name="矩阵板块")
+
+
+class _MeasureFactory(_Extra):
+    def make(self, world, village):
+        from zhenwu.plan.models import Measure
+
+        theme = _ThemeFactory().make(world, village)
+        with acting_as(None, Source.SYSTEM):
+            return Measure.objects.create(town=theme.town, theme=theme, name="矩阵举措")
+
+
+class _CategoryFactory(_Extra):
+    def make(self, world, village):
+        from zhenwu.projects.models import ProjectCategory
+
+        with acting_as(None, Source.SYSTEM):
+            return ProjectCategory.objects.create(
+                town=village.town, key=f"m{village.pk}", label=f"矩阵类别{village.pk}"
+            )
+
+
+class _RuleFactory(_Extra):
+    def make(self, world, village):
+        from zhenwu.enterprises.models import ThresholdRule
+
+        with acting_as(None, Source.SYSTEM):
+            return ThresholdRule.objects.create(
+                town=village.town,
+                category="industry",
+                label="矩阵门槛",
+                scope="C",
+                metric="main_revenue",
+                min_value_wan=Decimal(2000),
+            )
+
+
+class _PoolSettingFactory(_Extra):
+    def make(self, world, village):
+        from zhenwu.enterprises.models import PoolSetting
+
+        with acting_as(None, Source.SYSTEM):
+            return PoolSetting.objects.create(town=village.town)
+
+
+EXTRA = {
+    "plans": _PlanFactory,
+    "themes": _ThemeFactory,
+    "measures": _MeasureFactory,
+    "categories": _CategoryFactory,
+    "rules": _RuleFactory,
+    "pool-settings": _PoolSettingFactory,
+}
+
+
+def _load_batteries():
+    """Import every module's tests that declare a ResourceBattery (they register themselves)."""
+    get_resolver().url_patterns  # noqa: B018 - the URLconf registers the resources
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhenwu."):
+            continue
+        try:
+            package = importlib.import_module(f"{config.name}.tests")
+        except ImportError:
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("test_") or info.name == "test_permission_matrix":
+                continue
+            spec = importlib.util.find_spec(f"{package.__name__}.{info.name}")
+            with open(spec.origin, encoding="utf-8") as f:
+                if "ResourceBattery" not in f.read():
+                    continue
+            importlib.import_module(spec.name)
+
+
+_load_batteries()
+
+
+def factory_for(key):
+    if key in BATTERIES:
+        return BATTERIES[key]()
+    if key in EXTRA:
+        return EXTRA[key]()
+    return None
+
+
+def _keys():
+    return sorted(r.key for r in all_resources())
+
+
+def test_every_registered_resource_is_in_the_matrix():
+    missing = [key for key in _keys() if factory_for(key) is None]
+    assert not missing, (
+        f"resources without a factory in the permission matrix: {missing} — give the module a "
+        "ResourceBattery subclass (or an entry in EXTRA)"
+    )
+    assert len(_keys()) >= 19
+
+
+def test_the_policy_declares_every_role_of_the_world(world):
+    assert set(POLICY) <= set(world.users)
+
+
+# --- the matrix -----------------------------------------------------------------------------
+
+
+def _rolled_back(send):
+    """Send a write for real and undo it, so every role meets the same records."""
+    with transaction.atomic():
+        response = send()
+        transaction.set_rollback(True)
+    return response
+
+
+def _api_path(resource, factory, api):
+    path = getattr(factory, "api_path", None) or resource.key
+    response = api.get(path, limit=1)
+    return path if response.status_code == 200 else None
+
+
+def _records(world, resource, factory):
+    records = {IN_SCOPE: factory.make(world, world.villages[0])}
+    if _village_scoped(resource):
+        records[OTHER_VILLAGE] = factory.make(world, world.villages[1])
+    records[OTHER_TOWN] = factory.make_other_town(world)
+    return records
+
+
+@pytest.mark.parametrize("key", _keys())
+def test_permission_matrix(world, key):
+    resource = resource_by_key(key)
+    factory = factory_for(key)
+    records = _records(world, resource, factory)
+    api_path = _api_path(resource, factory, world.api("admin"))
+    failures = []
+
+    def check(role, door, action, position, got, allowed, ok_codes, refused=(404,)):
+        good = got in ok_codes if allowed else got in refused
+        if not good:
+            failures.append(
+                f"{role} {door} {action} {position or ''}: {got} "
+                f"(expected {'allowed' if allowed else 'refused'})"
+            )
+
+    for role in ROLES:
+        client = world.client(role)
+        api = world.api(role)
+        # Pages: list, add, export.
+        listing = client.get(reverse(resource.url_name("list")))
+        check(role, "page", "list", None, listing.status_code, True, (200,))
+        html = listing.content.decode()
+        for position, obj in records.items():
+            shown = f'href="{url_for(obj)}"' in html
+            if shown and not may_view(role, resource, position):
+                failures.append(f"{role} page list shows the {position} record")
+        if resource.can_create:
+            allowed = expected(role, resource, "add")
+            got = client.get(reverse(resource.url_name("add"))).status_code
+            check(role, "page", "add", None, got, allowed, (200,))
+            got = _rolled_back(lambda c=client: c.post(reverse(resource.url_name("add")), {}))
+            check(role, "page", "add(post)", None, got.status_code, allowed, (200, 400))
+        export = client.get(reverse(resource.url_name("export")), {"format": "csv"})
+        check(role, "page", "export", None, export.status_code, True, (200,))
+        exported = export.content.decode("utf-8-sig") if export.status_code == 200 else ""
+        rows = list(csv.reader(io.StringIO(exported)))[1:] if exported else []
+        visible = scoping.restrict(resource.model.objects.all(), world.users[role]).count()
+        if export.status_code == 200 and len(rows) != visible:
+            failures.append(f"{role} export has {len(rows)} rows, sees {visible}")
+        # Pages and API per record.
+        if api_path:
+            items = api.get(api_path, limit=1000)
+            ids = {i["id"] for i in items.json()["items"]} if items.status_code == 200 else set()
+        for position, obj in records.items():
+            view = expected(role, resource, "view", position)
+            change = expected(role, resource, "change", position)
+            delete = expected(role, resource, "delete", position)
+            check(
+                role, "page", "view", position, client.get(url_for(obj)).status_code, view, (200,)
+            )
+            got = client.get(url_for(obj, "edit")).status_code
+            check(role, "page", "change", position, got, change, (200,))
+            got = _rolled_back(lambda o=obj, c=client: c.post(url_for(o, "delete"), {}))
+            check(role, "page", "delete", position, got.status_code, delete, (302,))
+            if not api_path:
+                continue
+            if (obj.pk in ids) != view:
+                failures.append(f"{role} api list {'misses' if view else 'shows'} {position}")
+            got = api.get(f"{api_path}/{obj.pk}").status_code
+            check(role, "api", "view", position, got, view, (200,))
+            got = _rolled_back(lambda o=obj, a=api: a.patch(f"{api_path}/{o.pk}", {})).status_code
+            if got != 405:  # resources whose API has no PATCH
+                check(role, "api", "change", position, got, change, (200,))
+            got = _rolled_back(lambda o=obj, a=api: a.delete(f"{api_path}/{o.pk}")).status_code
+            if got != 405:
+                check(role, "api", "delete", position, got, delete, (204,))
+    assert not failures, "\n".join(failures)
