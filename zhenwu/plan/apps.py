@@ -10,3 +10,5 @@ class PlanConfig(AppConfig):
         from zhenwu.plan.indicators import autodiscover
 
         autodiscover()
+        # The registries (`zhenwu import --help`, pages, API) fill here, whatever the door.
+        from zhenwu.plan import ledgers, resources  # noqa: F401  (ledgers and resources registries)
