@@ -4,7 +4,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from zhenwu.core.models import Department, HolidayOverride, ObjectChange, Town, User, Village
+from zhenwu.core.models import (
+    ChoiceSynonym,
+    Department,
+    HolidayOverride,
+    ObjectChange,
+    Town,
+    User,
+    Village,
+)
 
 
 @admin.register(User)
@@ -57,3 +65,10 @@ class ObjectChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChoiceSynonym)
+class ChoiceSynonymAdmin(admin.ModelAdmin):
+    list_display = ("model", "field", "word", "value")
+    list_filter = ("model", "field")
+    search_fields = ("word", "value")

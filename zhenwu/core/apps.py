@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self):
-        from zhenwu.core import changelog, workcalendar  # noqa: F401  (signal receivers)
+        from zhenwu.core import changelog, people, workcalendar  # noqa: F401  (signal receivers)
         from zhenwu.core.calendar_db import load_local_overrides, load_overrides
 
         workcalendar.set_override_loader(load_overrides, ttl=60)
@@ -15,3 +15,5 @@ class CoreConfig(AppConfig):
         from zhenwu.core.calendar_db import connect
 
         connect()
+        # The registries (`zhenwu import --help`, pages, API) fill here, whatever the door.
+        from zhenwu.core import resources  # noqa: F401  (ledgers and resources registries)

@@ -76,7 +76,10 @@ def _loaded_snapshot(instance) -> dict | None:
 
 
 def _village_id(instance):
-    if hasattr(instance, "village_of") and getattr(instance, "village_path", None):
+    path = getattr(instance, "village_path", None)
+    if path and "__" not in path and hasattr(instance, f"{path}_id"):
+        return getattr(instance, f"{path}_id")  # one step away: no query
+    if hasattr(instance, "village_of") and path:
         village = instance.village_of()
         return village.pk if village is not None else None
     if instance.__class__.__name__ == "Village":

@@ -16,6 +16,7 @@ Writes go through the scoping gate (`restrict`) and land in the change log.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 from collections.abc import Callable
@@ -23,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from zhenwu.core import scoping
-from zhenwu.core.actor import Source, acting_as
-from zhenwu.core.changelog import log_bulk_create
+from zhenwu.core.actor import Source, acting_as, current_actor
+from zhenwu.core.bulk import RowCleaner, StaleEdit, bulk_save
 from zhenwu.core.idnumbers import validate_resident_id, validate_uscc
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.importing.reader import (
@@ -57,6 +58,10 @@ class RowError:
 
 @dataclass
 class ImportReport:
+    """What an import did or would do. ``errors`` block (all or nothing); ``warnings`` never
+    do (a person kept as text, an unrecognised column, a row matched to a record by name …);
+    ``matched`` lists the rows matched by name ({"row", "id", "record"}), also as warnings."""
+
     ok: bool = True
     rows: int = 0
     created: int = 0
@@ -64,11 +69,15 @@ class ImportReport:
     unchanged: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    matched: list[dict] = field(default_factory=list)
 
     def error(self, row, column, message):
         self.ok = False
         self.errors.append(RowError(row, column, message))
+
+    def warn(self, row, column, message):
+        self.warnings.append(RowError(row, column, message))
 
     def as_json(self) -> dict:
         return {
@@ -77,7 +86,16 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
         }
+
+
+_ROW_NUMBER_HEADERS = frozenset({"序号", "序", "编号序号", "no", "no.", "行号"})
+
+UNCALCULATED_FORMULA = (
+    "该单元格是公式，但文件中没有保存计算结果（常见于由其他软件生成的表格），无法读出数值。"
+    "请用 Excel 或 WPS 打开该文件，保存后再导入"
+)
 
 
 @dataclass(eq=False)
@@ -126,10 +144,34 @@ class Ledger:
     title: ClassVar[str] = ""
     columns: ClassVar[list[Column]] = []
     match_on: ClassVar[tuple[str, ...]] = ()  # natural key (column keys) matching existing rows
+    #: The column holding the record's name: when the file has no natural-key column, rows
+    #: match existing records by this name (normalised), within what the user may see.
+    name_key: ClassVar[str | None] = None
+    #: New records get codes ``PREFIX-2025-0001`` when the file has no code column.
+    code_prefix: ClassVar[str] = ""
+    #: Fields the row validation leaves alone (set by the import itself).
+    clean_exclude: ClassVar[tuple[str, ...]] = ("town",)
 
     def __init__(self):
         self._parsers = {c.key: self._parser_for(c) for c in self.columns}
         self._fk_cache: dict[tuple[str, str], Any] = {}
+        self._cleaner: RowCleaner | None = None
+        self.by_name = False
+        self._fk_attnames = {
+            f.name: f.attname for f in self.model._meta.concrete_fields if f.is_relation
+        }
+        self._row_warnings: list[tuple[str | None, str]] = []
+        # not-null fields: attr → True for text that may be blank ("" for an empty cell)
+        self._not_null = {
+            f.name: f.blank and isinstance(f, models.CharField | models.TextField) and not f.choices
+            for f in self.model._meta.concrete_fields
+            if not f.null and not f.is_relation
+        }
+
+    def warn_row(self, column: str | None, message: str) -> None:
+        """A warning about the row being validated (from `validate`); `plan_writes` files it
+        under the row's number."""
+        self._row_warnings.append((column, message))
 
     # --- declaration helpers ------------------------------------------------------------------
     def model_field(self, column: Column):
@@ -163,7 +205,10 @@ class Ledger:
         if kind == "choice":
             if c.choices is None:
                 c.choices = f.choices  # the model's choices (also offered in the template)
-            return p.choice_parser(c.choices, c.synonyms_map)
+            synonyms = dict(c.synonyms_map or {})
+            if f is not None:
+                synonyms.update(_choice_synonyms(self.model, f.name, c.choices))
+            return p.choice_parser(c.choices, synonyms)
         if kind in ("resident_id", "uscc", "phone"):
             return lambda v: p.parse_text(v, getattr(f, "max_length", None))
         if kind == "fk":
@@ -179,57 +224,132 @@ class Ledger:
 
     # --- import -------------------------------------------------------------------------------
     def run(self, file, filename: str, *, user, dry_run: bool = False) -> ImportReport:
-        """Read, check every cell, and write everything or nothing."""
+        """Read, check every cell, and write everything or nothing.
+
+        Reading, parsing, matching and validating happen outside any transaction; only the
+        bulk write (`core.bulk.bulk_save`) holds the write lock, briefly."""
         report = ImportReport(dry_run=dry_run)
         if not scoping.can_write_model(user, self.model):
             report.error(None, None, f"您没有导入「{self.model._meta.verbose_name}」的权限。")
             return report
         try:
             sheet = read_table(file, filename)
-            header = find_header(sheet, self.import_columns())
+            header = find_header(sheet, self.header_columns())
         except ImportFileError as exc:
             report.error(None, None, str(exc))
             return report
+        self.by_name = self._name_mode(header)
+        if self.by_name is None:
+            missing = "".join(
+                f"「{self._column(k).label}」" for k in self.match_on if k not in header.columns
+            )
+            report.error(None, None, f"未找到表头：缺少必填列{missing}")
+            return report
         for _, extra in header.unrecognised:
-            report.warnings.append(f"第{header.row}行的列「{extra}」未识别，已忽略。")
-        parsed: list[tuple[int, dict]] = []
-        for row_no, raw in iter_rows(sheet, header):
-            report.rows += 1
-            values = {}
-            for c in self.import_columns():
-                if c.key not in raw:
-                    continue
-                try:
-                    value = self._parsers[c.key](raw[c.key])
-                    if value is not None:
-                        value = self.convert(c, value, user, report, row_no)
-                except p.CellError as exc:
-                    report.error(row_no, c.label, str(exc))
-                    continue
-                if value is None and c.required:
-                    report.error(row_no, c.label, f"「{c.label}」为必填项，不能为空")
-                    continue
-                values[c.key] = value
-            parsed.append((row_no, values))
+            if p.normalize_text(extra) in _ROW_NUMBER_HEADERS:
+                continue  # offices number their rows: nothing to import, nothing to say
+            report.warn(header.row, extra, f"第{header.row}行的列「{extra}」未识别，已忽略。")
+        parsed = self.parse_rows(sheet, header, user, report)
         if report.rows == 0 and report.ok:
             report.error(None, None, "表格中没有数据行。")
         if not report.ok:
             return report
         plan = self.plan_writes(parsed, user, report)
+        if report.ok:
+            report.created = sum(1 for _, obj, _ in plan if obj.pk is None)
+            report.updated = sum(1 for _, obj, changed in plan if obj.pk is not None and changed)
+            report.unchanged = len(plan) - report.created - report.updated
         if not report.ok or dry_run:
-            if report.ok:
-                report.created = sum(1 for _, obj, _ in plan if obj.pk is None)
-                report.updated = sum(
-                    1 for _, obj, changed in plan if obj.pk is not None and changed
-                )
             return report
         try:
             with transaction.atomic(), acting_as(user, Source.IMPORT):
                 self.write(plan, report)
-        except ValidationError as exc:
-            report.error(None, None, "；".join(exc.messages))
+        except (ValidationError, StaleEdit, IntegrityError) as exc:
+            report.error(None, None, _write_failure(exc))
             report.created = report.updated = 0
         return report
+
+    def header_columns(self) -> list[Column]:
+        """The columns the header is searched for. With a name column declared, the natural
+        key's columns are not required: rows are then matched by name (`_name_mode`)."""
+        cols = self.import_columns()
+        if self.name_key is None or not self.match_on:
+            return cols
+        return [
+            dataclasses.replace(c, required=False) if c.key in self.match_on else c for c in cols
+        ]
+
+    def _name_mode(self, header) -> bool | None:
+        """False: the natural key is in the file. True: it is not, rows match by name.
+        None: it is not and the ledger cannot match by name (an error)."""
+        if all(k in header.columns for k in self.match_on):
+            return False
+        if self.name_key is not None and self.name_key in header.columns:
+            return True
+        return None
+
+    def parse_rows(self, sheet, header, user, report) -> list[tuple[int, dict]]:
+        """Every cell of every data row parsed (each distinct value of a column once)."""
+        cols = [c for c in self.import_columns() if c.key in header.columns]
+        caches = {c.key: ({} if self.cache_cells(c) else None) for c in cols}
+        where = {c.key: header.columns[c.key] for c in cols}
+        uncalculated = sheet.uncalculated
+        parsed: list[tuple[int, dict]] = []
+        rows = iter_rows(sheet, header)
+        for row_no, raw in rows:
+            report.rows += 1
+            values = {}
+            for c in cols:
+                cell = raw.get(c.key)
+                if cell is None and uncalculated and (row_no - 1, where[c.key]) in uncalculated:
+                    report.error(row_no, c.label, UNCALCULATED_FORMULA)
+                    continue
+                try:
+                    value = self._parse_cell(c, cell, caches[c.key])
+                    if value is not None:
+                        value = self.convert(c, value, user, report, row_no)
+                except p.CellError as exc:
+                    report.error(row_no, c.label, str(exc))
+                    continue
+                if value is None and c.required and not (self.by_name and c.key in self.match_on):
+                    report.error(row_no, c.label, f"「{c.label}」为必填项，不能为空")
+                    continue
+                values[c.key] = value
+            parsed.append((row_no, values))
+        if uncalculated:
+            self._report_blank_formula_rows(sheet, header, rows, parsed, cols, report)
+        return parsed
+
+    def _report_blank_formula_rows(self, sheet, header, rows, parsed, cols, report):
+        """Rows whose cells are all formulas without results read as blank and are skipped by
+        the reader: report their formula cells rather than drop the rows silently."""
+        seen = {row_no for row_no, _ in parsed}
+        label_at = {header.columns[c.key]: c.label for c in cols}
+        end = rows.footer_row or float("inf")
+        for r, col in sorted(sheet.uncalculated):
+            row_no = r + 1
+            if header.first_data_row <= row_no < end and row_no not in seen and col in label_at:
+                report.error(row_no, label_at[col], UNCALCULATED_FORMULA)
+
+    def cache_cells(self, c: Column) -> bool:
+        """Whether a column's parser is a pure function of the cell (then each distinct value
+        is parsed once). Ledgers whose parsers remember something per cell say no."""
+        return True
+
+    def _parse_cell(self, c: Column, cell, cache):
+        if cache is None or cell is None:
+            return self._parsers[c.key](cell)
+        key = (cell.__class__, cell)
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                hit = (True, self._parsers[c.key](cell))
+            except p.CellError as exc:
+                hit = (False, exc)
+            cache[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
 
     def convert(self, c: Column, value, user, report, row_no):
         """Per-kind checks after parsing (ID numbers, foreign keys)."""
@@ -242,15 +362,28 @@ class Ledger:
             if not result.valid:
                 raise p.CellError("；".join(result.errors))
             for w in result.warnings:
-                report.warnings.append(f"第{row_no}行「{c.label}」：{w}")
+                report.warn(row_no, c.label, f"「{c.label}」：{w}")
             return result.normalized
         if c.kind == "phone" and MASK_CHAR in str(value):
             return MaskedValue(str(value))
         if c.kind == "fk":
             cache_key = (c.key, str(value))
             if cache_key not in self._fk_cache:
-                self._fk_cache[cache_key] = (c.lookup or default_lookup)(self, c, user, str(value))
-            return self._fk_cache[cache_key]
+                try:
+                    found = (c.lookup or default_lookup)(self, c, user, str(value))
+                except p.CellError as exc:
+                    found = exc
+                self._fk_cache[cache_key] = found
+            found = self._fk_cache[cache_key]
+            if isinstance(found, p.CellError):
+                raise found
+            if isinstance(found, UnlinkedPerson):
+                report.warn(
+                    row_no,
+                    c.label,
+                    f"「{found}」尚无系统账号，已按姓名保存；开通同名账号后会自动关联",
+                )
+            return found
         return value
 
     def natural_key(self, values: dict):
@@ -265,11 +398,20 @@ class Ledger:
             out[tuple(_key_part(getattr(obj, f)) for f in fields)] = obj
         return out
 
+    def existing_by_name(self, user) -> dict[str, list]:
+        """Records the user may see, by normalised name (full/half width, spaces, case)."""
+        attr = self._column(self.name_key).attr
+        out: dict[str, list] = {}
+        for obj in scoping.restrict(self.model.objects.all(), user, scoping.VIEW):
+            out.setdefault(name_key(getattr(obj, attr)), []).append(obj)
+        return out
+
     def _column(self, key) -> Column:
         return next(c for c in self.columns if c.key == key)
 
     def plan_writes(self, parsed, user, report) -> list[tuple[int, Any, list[str]]]:
-        existing = self.existing_by_key(user)
+        by_name = bool(getattr(self, "by_name", False))
+        existing = self.existing_by_name(user) if by_name else self.existing_by_key(user)
         writable = (
             set(
                 scoping.restrict(self.model.objects.all(), user, scoping.CHANGE).values_list(
@@ -279,21 +421,52 @@ class Ledger:
             if existing
             else set()
         )
+        match_on = (self.name_key,) if by_name else self.match_on
         seen: dict[tuple, int] = {}
         plan = []
+        fresh_codes = self.code_generator(user) if by_name else None
         for row_no, values in parsed:
-            key = self.natural_key(values) if self.match_on else None
+            if by_name:
+                name = values.get(self.name_key)
+                key = (name_key(name),) if name else None
+            else:
+                key = self.natural_key(values) if self.match_on else None
             if key is not None and all(k not in (None, "") for k in key):
                 if key in seen:
-                    labels = "、".join(self._column(k).label for k in self.match_on)
+                    labels = "、".join(self._column(k).label for k in match_on)
                     report.error(
                         row_no,
-                        self._column(self.match_on[0]).label,
+                        self._column(match_on[0]).label,
                         f"与第{seen[key]}行重复（{labels}相同）",
                     )
                     continue
                 seen[key] = row_no
-            obj = existing.get(key) if key is not None else None
+            obj = None
+            if key is not None and by_name:
+                found = existing.get(key[0], [])
+                if len(found) > 1:
+                    codes = "、".join(
+                        str(getattr(o, self._column(self.match_on[0]).attr)) for o in found[:5]
+                    )
+                    report.error(
+                        row_no,
+                        self._column(self.name_key).label,
+                        f"系统中有 {len(found)} 条名称相同的记录（{codes}），无法按名称对应；"
+                        f"请加上「{self._column(self.match_on[0]).label}」列",
+                    )
+                    continue
+                obj = found[0] if found else None
+                if obj is not None:
+                    code = getattr(obj, self._column(self.match_on[0]).attr, "")
+                    report.matched.append({"row": row_no, "id": obj.pk, "record": str(obj)})
+                    report.warn(
+                        row_no,
+                        self._column(self.name_key).label,
+                        f"表中没有「{self._column(self.match_on[0]).label}」列，"
+                        f"按名称对应到已有记录「{obj}」（{code}）",
+                    )
+            elif key is not None:
+                obj = existing.get(key)
             if obj is not None and obj.pk not in writable:
                 report.error(row_no, None, f"「{obj}」不在您可修改的范围内")
                 continue
@@ -303,6 +476,8 @@ class Ledger:
                     if hasattr(self.model, "town_id")
                     else self.model()
                 )
+                if fresh_codes is not None:
+                    setattr(obj, self._column(self.match_on[0]).attr, next(fresh_codes))
             changed = []
             for c in self.import_columns():
                 if c.key not in values:
@@ -314,10 +489,19 @@ class Ledger:
                             row_no, c.label, "打码的号码只能用于更新已有记录，新建时请填写完整号码"
                         )
                     continue
-                current = getattr(obj, c.attr, None)
-                if not _same(current, value):
-                    setattr(obj, c.attr, value)
-                    changed.append(c.key)
+                for attr, new in self._assignments(c, value):
+                    if attr in self._fk_attnames:  # compare ids: no query for the related row
+                        current = getattr(obj, self._fk_attnames[attr])
+                        new_id = getattr(new, "pk", new)
+                        if current != new_id:
+                            setattr(obj, attr, new)
+                            changed.append(attr)
+                        continue
+                    current = getattr(obj, attr, None)
+                    if not _same(current, new):
+                        setattr(obj, attr, new)
+                        changed.append(attr)
+            self._row_warnings = []
             try:
                 self.validate(obj, values, user)
                 # The row's record must stay in the importer's scope (the platform's one rule,
@@ -327,6 +511,10 @@ class Ledger:
                 for fname, messages in _error_items(exc):
                     report.error(row_no, self._label_for_field(fname), "；".join(messages))
                 continue
+            for column, message in self._row_warnings:
+                report.warn(row_no, column, message)
+            if obj.pk is not None:
+                changed = _changed_fields(obj)  # what the cells set and what clean() derived
             plan.append((row_no, obj, changed))
         self.check_taken(plan, user, report)
         return plan
@@ -369,6 +557,55 @@ class Ledger:
                     value = getattr(holder, name)
                     report.error(row_no, label, scoping.taken_message(user, label, value, holder))
 
+    def _assignments(self, c: Column, value) -> list[tuple[str, Any]]:
+        """(attribute, value) pairs a cell sets: a person without an account sets the text
+        field beside the foreign key (``leader_name``) and clears the key."""
+        text_attr = self.person_text_attr(c)
+        if text_attr is None:
+            if value is None and c.attr in self._not_null:
+                # an empty cell: text becomes "", anything else keeps the stored value (or
+                # the model's default on a new record)
+                return [(c.attr, "")] if self._not_null[c.attr] else []
+            return [(c.attr, value)]
+        if isinstance(value, UnlinkedPerson):
+            return [(c.attr, None), (text_attr, str(value))]
+        return [(c.attr, value), (text_attr, "")]
+
+    def person_text_attr(self, c: Column) -> str | None:
+        """The text field that keeps a person's name while they have no account."""
+        if c.kind != "fk":
+            return None
+        attr = f"{c.attr}_name"
+        try:
+            self.model._meta.get_field(attr)
+        except Exception:
+            return None
+        return attr
+
+    def code_generator(self, user):
+        """New codes for new records when the file has no code column: ``code_prefix`` +
+        year + a number not yet used in the town (deleted records included)."""
+        if not self.code_prefix:
+            return None
+        attr = self._column(self.match_on[0]).attr
+        year = timezone.localdate().year
+        stem = f"{self.code_prefix}-{year}-"
+        manager = getattr(self.model, "all_objects", self.model._default_manager)
+        qs = manager.all()
+        if hasattr(self.model, "town_id"):
+            qs = qs.filter(town_id=user.town_id)
+        taken = set(qs.filter(**{f"{attr}__startswith": stem}).values_list(attr, flat=True))
+
+        def codes():
+            n = 0
+            while True:
+                n += 1
+                code = f"{stem}{n:04d}"
+                if code not in taken:
+                    yield code
+
+        return codes()
+
     def _label_for_field(self, fname):
         for c in self.columns:
             if c.attr == fname or c.key == fname:
@@ -380,23 +617,28 @@ class Ledger:
         except Exception:
             return fname
 
+    @property
+    def cleaner(self):
+        if self._cleaner is None:
+            self._cleaner = RowCleaner(self.model, exclude=self.clean_exclude)
+        return self._cleaner
+
     def validate(self, obj, values, user):
-        """Row-level rules beyond single cells. Default: the model's own field validation,
-        without the unique checks the natural key already covers."""
-        exclude = [f.name for f in obj._meta.fields if f.name in ("town",)]
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        """Row-level rules beyond single cells. Default: the model's own rules (field checks
+        and ``clean()``), without the unique checks the natural key already covers."""
+        errors = self.cleaner.clean(obj)
+        if errors:
+            raise ValidationError({(k or "__all__"): v for k, v in errors.items()})
 
     def write(self, plan, report):
-        new = [obj for _, obj, _ in plan if obj.pk is None]
-        if new:
-            created = self.model.objects.bulk_create(new, batch_size=1000)
-            log_bulk_create(created)
-        report.created = len(new)
-        for _, obj, changed in plan:
-            if obj.pk is not None and obj not in new and changed:
-                obj.version += 1
-                obj.save()
-                report.updated += 1
+        """All rows through the bulk write service (one path for every ledger)."""
+        creates = [obj for _, obj, _ in plan if obj.pk is None]
+        updates = [(obj, changed) for _, obj, changed in plan if obj.pk is not None and changed]
+        result = bulk_save(
+            self.model, create=creates, update=updates, acting_user=current_actor().user
+        )
+        report.created = len(result.created)
+        report.updated = len(result.updated)
         report.unchanged = len(plan) - report.created - report.updated
 
     # --- export -------------------------------------------------------------------------------
@@ -407,6 +649,8 @@ class Ledger:
         if c.kind == "choice" and value is not None:
             return getattr(obj, f"get_{c.attr}_display")()
         if c.kind == "fk":
+            if value is None and (text_attr := self.person_text_attr(c)):
+                return getattr(obj, text_attr, "") or None  # a person without an account
             return str(value) if value is not None else None
         if c.kind in ("resident_id", "phone") and value and not may_see_personal(user):
             return mask(value, "phone" if c.kind == "phone" else "id")
@@ -430,12 +674,59 @@ class MaskedValue(str):
     """A masked personal number in a re-imported export: keeps the stored value."""
 
 
+class UnlinkedPerson(str):
+    """A person named in a cell who has no account (yet): kept as text beside the key."""
+
+
+def name_key(value) -> str:
+    """A name as rows are matched by it: NFKC (full-width → half-width), no spaces, lower."""
+    return p.normalize_text(str(value or ""))
+
+
+def _choice_synonyms(model, field_name, choices) -> dict:
+    """The administrators' synonym table for one choice field, limited to valid values."""
+    from zhenwu.core.models import ChoiceSynonym
+
+    valid = {str(v) for v, _ in p._flatten_choices(choices)}
+    try:
+        words = ChoiceSynonym.for_field(model, field_name)
+    except Exception:  # the table does not exist yet (before migrate)
+        return {}
+    return {w: v for w, v in words.items() if v in valid}
+
+
+def _write_failure(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    if isinstance(exc, IntegrityError):
+        return (
+            "写入时发现与已有记录重复（编号或名称已被本镇其他记录使用，可能在您的管辖范围以外），"
+            "未写入任何数据"
+        )
+    return str(exc)
+
+
 def _key_part(value):
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, str):
         return value.strip()
     return value
+
+
+_NOT_CHANGES = frozenset({"version", "updated_at", "created_at"})
+
+
+def _changed_fields(obj) -> list[str]:
+    """Names of the fields whose values differ from those the record was loaded with."""
+    loaded = getattr(obj, "_loaded_values", None) or {}
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.attname in loaded
+        and f.name not in _NOT_CHANGES
+        and not _same(loaded[f.attname], getattr(obj, f.attname))
+    ]
 
 
 def _same(a, b) -> bool:
@@ -484,6 +775,8 @@ def default_lookup(ledger: Ledger, column: Column, user, text: str):
         qs = people.eligible(user, kind)
         obj = qs.filter(full_name=text).first() or qs.filter(username=text).first()
         if obj is None:
+            if ledger.person_text_attr(column) is not None:
+                return UnlinkedPerson(text.strip())
             raise p.CellError(
                 f"找不到人员「{text}」（按姓名或用户名）：须为本镇在职的{people.KIND_LABELS[kind]}"
             )

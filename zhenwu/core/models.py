@@ -483,3 +483,45 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
         )
         return raw
+
+
+class ChoiceSynonym(ChangeLoggedModel):
+    """A word offices write for one choice of one field (「已签约」 for the investment stage
+    「签约」): ledger imports accept it beside the choice's own label. Deployment-wide; seeded
+    by migration with the common words, extended by administrators (Django admin)."""
+
+    model = models.CharField("模型", max_length=60, help_text="应用.模型，如 investment.investment")
+    field = models.CharField("字段", max_length=60, help_text="如 stage")
+    word = models.CharField("写法", max_length=30)
+    value = models.CharField("对应选项值", max_length=30, help_text="选项的值，如 signed")
+
+    class Meta:
+        verbose_name = "选项同义词"
+        verbose_name_plural = "选项同义词"
+        ordering = ["model", "field", "word"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "field", "word"], name="choice_synonym_unique_word"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.model}.{self.field}：{self.word} → {self.value}"
+
+    def clean(self):
+        from django.apps import apps
+        from django.core.exceptions import ValidationError
+
+        try:
+            f = apps.get_model(self.model)._meta.get_field(self.field)
+        except (LookupError, ValueError, Exception):
+            raise ValidationError({"field": "找不到该模型或字段"}) from None
+        values = {str(v) for v, _ in (f.choices or ())}
+        if self.value not in values:
+            raise ValidationError({"value": f"不是该字段的选项，可选：{'、'.join(sorted(values))}"})
+
+    @classmethod
+    def for_field(cls, model, field_name: str) -> dict[str, str]:
+        """{word: choice value} for one field of one model."""
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        return dict(cls.objects.filter(model=label, field=field_name).values_list("word", "value"))

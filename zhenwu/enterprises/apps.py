@@ -9,4 +9,4 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         # Registers the resources and the ledgers (`zhenwu import enterprises|monthly-figures`)
         # and the rule-cache invalidation, whichever door the process came in by.
-        from zhenwu.enterprises import ledgers, resources  # noqa: F401
+        from zhenwu.enterprises import ledgers, resources  # noqa: F401  (registries)

@@ -134,6 +134,12 @@ class Enterprise(TownScopedModel):
         related_name="+",
         verbose_name="包保干部",
     )
+    cadre_name = models.CharField(
+        "包保干部（姓名）",
+        max_length=30,
+        blank=True,
+        help_text="导入时尚无账号的包保干部按姓名保存；开通同名账号后自动关联",
+    )
     entry_route = models.CharField(
         "入库途径", max_length=10, choices=EntryRoute.choices, default=EntryRoute.UPGRADE
     )
@@ -173,7 +179,8 @@ class Enterprise(TownScopedModel):
                 errors["uscc"] = "；".join(result.errors)
             else:
                 self.uscc = result.normalized
-                if self.town_id:
+                # a bulk import has matched the code against the town already (core.bulk)
+                if self.town_id and not getattr(self, "_bulk_checked", False):
                     clash = (
                         Enterprise.objects.filter(town_id=self.town_id, uscc=self.uscc)
                         .exclude(pk=self.pk)
@@ -293,6 +300,11 @@ class MonthlyFigure(TownScopedModel):
     """A firm's figures for one month (当月值, not cumulative), amounts in 万元."""
 
     village_path = "enterprise__village"
+    # A bulk write (the monthly-figures import) logs one entry per firm, not per month:
+    # {"monthly_figures": {"2025-03": {"revenue": "123.40", …}}} (core.bulk, ObjectChange).
+    changelog_bulk_parent = "enterprise"
+    changelog_bulk_field = "monthly_figures"
+    changelog_bulk_values = ("revenue", "main_revenue", "output_value", "employees", "taxes")
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="figures", verbose_name="企业"
@@ -335,6 +347,17 @@ class MonthlyFigure(TownScopedModel):
 
     record_label.fget.short_description = "数据项"
 
+    def changelog_bulk_key(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @staticmethod
+    def changelog_bulk_text(name, value):
+        """Amounts as plain text to the cent ("123.40", "120"), head counts as numbers."""
+        if value is None or name == "employees":
+            return value
+        text = f"{Decimal(str(value)).quantize(Decimal('0.01')) + 0:f}"
+        return text[:-3] if text.endswith(".00") else text
+
     def clean(self):
         errors = {}
         if self.month and self.month.day != 1:
@@ -344,7 +367,12 @@ class MonthlyFigure(TownScopedModel):
             if value is not None and value < 0:
                 label = self._meta.get_field(name).verbose_name
                 errors[name] = f"{label}不能为负数（填写的是 {value}）。"
-        if self.enterprise_id and self.month and not errors:
+        if (
+            self.enterprise_id
+            and self.month
+            and not errors
+            and not getattr(self, "_bulk_checked", False)  # the import matched the months
+        ):
             clash = (
                 MonthlyFigure.objects.filter(enterprise_id=self.enterprise_id, month=self.month)
                 .exclude(pk=self.pk)

@@ -55,6 +55,23 @@ def ensure_checklist(ent: Enterprise, *, acting_user) -> list[ChecklistItem]:
     return new
 
 
+def checklist_items_missing(firms) -> list[ChecklistItem]:
+    """Unsaved checklist items the firms lack for their entry routes (one query for all;
+    the import writes them through `core.bulk`)."""
+    firms = [f for f in firms if f.pk is not None]
+    have: set[tuple[int, str]] = set(
+        ChecklistItem.objects.filter(enterprise__in=[f.pk for f in firms]).values_list(
+            "enterprise_id", "key"
+        )
+    )
+    return [
+        ChecklistItem(town_id=f.town_id, enterprise=f, key=k)
+        for f in firms
+        for k in checklist_keys_for(f.entry_route)
+        if (f.pk, k) not in have
+    ]
+
+
 @transaction.atomic
 def set_checklist_item(
     item: ChecklistItem, *, done: bool, acting_user, on: datetime.date | None = None, note=None

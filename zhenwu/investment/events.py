@@ -8,8 +8,10 @@ from datetime import date
 from zhenwu.investment.models import EventKind, Investment, InvestmentEvent, Stage
 
 
-def _event(investment: Investment, kind: str, on_date: date, user, **fields) -> InvestmentEvent:
-    return InvestmentEvent.objects.create(
+def _event(
+    investment: Investment, kind: str, on_date: date, user, save: bool = True, **fields
+) -> InvestmentEvent:
+    event = InvestmentEvent(
         town_id=investment.town_id,
         investment=investment,
         kind=kind,
@@ -17,6 +19,9 @@ def _event(investment: Investment, kind: str, on_date: date, user, **fields) -> 
         user=user if getattr(user, "pk", None) else None,
         **fields,
     )
+    if save:  # unsaved: the ledger import writes its events in bulk (core.bulk)
+        event.save()
+    return event
 
 
 def investment_created(investment: Investment, *, user, on_date: date) -> InvestmentEvent:
@@ -30,7 +35,9 @@ def investment_created(investment: Investment, *, user, on_date: date) -> Invest
     )
 
 
-def investment_imported(investment: Investment, *, user, on_date: date, from_stage: str = ""):
+def investment_imported(
+    investment: Investment, *, user, on_date: date, from_stage: str = "", save: bool = True
+):
     moved = from_stage and from_stage != investment.stage
     message = (
         f"台账导入：阶段由「{Stage(from_stage).label}」变为「{Stage(investment.stage).label}」"
@@ -42,6 +49,7 @@ def investment_imported(investment: Investment, *, user, on_date: date, from_sta
         EventKind.IMPORTED,
         on_date,
         user,
+        save,
         from_stage=from_stage or "",
         to_stage=investment.stage,
         message=message,

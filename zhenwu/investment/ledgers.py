@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhenwu.core.actor import current_actor
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.ledgers import Column, Ledger, register_ledger
-from zhenwu.investment import events
+from zhenwu.investment import events as events_module
 from zhenwu.investment.models import STAGE_ORDER, Investment, Stage
 
 YUAN = "元"
@@ -29,6 +29,8 @@ class InvestmentLedger(Ledger):
     model = Investment
     title = "招商引资项目台账"
     match_on = ("code",)
+    name_key = "name"  # offices number rows (序号) and keep no 项目编号: match by name
+    code_prefix = "ZS"
     columns = [
         Column("code", "项目编号", required=True, synonyms=("编号", "项目代码")),
         Column("name", "项目名称", required=True, synonyms=("项目", "招商项目名称", "项目全称")),
@@ -73,7 +75,13 @@ class InvestmentLedger(Ledger):
             synonyms=("用地面积", "用地", "用地需求", "用地（亩）"),
         ),
         Column("site", "选址", synonyms=("项目选址", "建设地点")),
-        Column("village", "所在村", kind="fk", synonyms=("所在村（社区）", "村（社区）", "村")),
+        Column(
+            "village",
+            "所在村",
+            kind="fk",
+            fill_merged=True,
+            synonyms=("所在村（社区）", "村（社区）", "村"),
+        ),
         Column("leader", "包保领导", kind="fk", synonyms=("包保", "联系领导", "责任领导")),
         Column("department", "责任单位", kind="fk", synonyms=("责任部门", "牵头单位")),
         Column("contact_name", "联系人", synonyms=("项目联系人",)),
@@ -114,6 +122,9 @@ class InvestmentLedger(Ledger):
             return amount
 
         return parse
+
+    def cache_cells(self, c):
+        return c.kind != "amount"  # the amount parser notes each cell's unit
 
     def convert(self, c, value, user, report, row_no):
         if c.key == "industry_code":
@@ -169,20 +180,54 @@ class InvestmentLedger(Ledger):
                     }
                 )
             obj._import_from_stage = before
+        self._default_stage_date(obj)
         super().validate(obj, values, user)
 
+    def _default_stage_date(self, obj) -> None:
+        """Offices often leave the current stage's date empty (洽谈中, 在建 …): the import
+        dates it today and says so, instead of refusing the row."""
+        from zhenwu.investment.models import STAGE_DATE_FIELD
+
+        field_name = STAGE_DATE_FIELD.get(obj.stage)
+        if not field_name or obj.stage == Stage.LEAD or getattr(obj, field_name) is not None:
+            return
+        stored = (getattr(obj, "_loaded_values", None) or {}).get(field_name)
+        if stored is not None:  # an empty cell keeps the date already recorded
+            setattr(obj, field_name, stored)
+            return
+        today = timezone.localdate()
+        setattr(obj, field_name, today)
+        label = self._label_for_field(field_name)
+        self.warn_row(
+            label,
+            f"项目处于「{Stage(obj.stage).label}」阶段但未填写{label}，"
+            f"已按导入当天（{today:%Y-%m-%d}）记录，请核实",
+        )
+
     def write(self, plan, report):
+        from zhenwu.core.bulk import bulk_save
+        from zhenwu.investment.models import InvestmentEvent
+
         new_ids = {id(obj) for _, obj, _ in plan if obj.pk is None}
         super().write(plan, report)
         user = current_actor().user
         today = timezone.localdate()
+        events = []
         for _, obj, changed in plan:
             if id(obj) in new_ids:
-                events.investment_imported(obj, user=user, on_date=obj.stage_date or today)
-            elif "stage" in changed:
-                events.investment_imported(
-                    obj,
-                    user=user,
-                    on_date=obj.stage_date or today,
-                    from_stage=getattr(obj, "_import_from_stage", "") or "",
+                events.append(
+                    events_module.investment_imported(
+                        obj, user=user, on_date=obj.stage_date or today, save=False
+                    )
                 )
+            elif "stage" in changed:
+                events.append(
+                    events_module.investment_imported(
+                        obj,
+                        user=user,
+                        on_date=obj.stage_date or today,
+                        from_stage=getattr(obj, "_import_from_stage", "") or "",
+                        save=False,
+                    )
+                )
+        bulk_save(InvestmentEvent, create=events, acting_user=user)

@@ -161,6 +161,12 @@ class Investment(TownScopedModel):
         related_name="+",
         verbose_name="包保领导",
     )
+    leader_name = models.CharField(
+        "包保领导（姓名）",
+        max_length=30,
+        blank=True,
+        help_text="导入时尚无账号的包保领导按姓名保存；开通同名账号后自动关联",
+    )
     department = models.ForeignKey(
         "core.Department",
         on_delete=models.PROTECT,

@@ -13,3 +13,5 @@ class PlanConfig(AppConfig):
 
         autodiscover()
         register_job("plan.freeze_months", "冻结已结束月份的指标状态", services.freeze_due_months)
+        # The registries (`zhenwu import --help`, pages, API) fill here, whatever the door.
+        from zhenwu.plan import ledgers, resources  # noqa: F401  (ledgers and resources registries)

@@ -52,7 +52,7 @@ class ProjectLedger(Ledger):
                synonyms=("项目类别", "类型")),
         Column("year", "建设年度", kind="int", synonyms=("年度",)),
         Column("status", "状态", kind="choice", synonyms=("项目状态", "进度状态")),
-        Column("village", "所在村（社区）", kind="fk", synonyms=("村", "所在村", "村（社区）")),
+        Column("village", "所在村（社区）", kind="fk", fill_merged=True, synonyms=("村", "所在村", "村（社区）")),
         Column("location", "建设地点", synonyms=("地点", "选址")),
         Column("leader", "包保领导", kind="fk", synonyms=("责任领导", "包保镇领导")),
         Column("department", "责任单位", kind="fk", synonyms=("责任部门", "牵头单位")),
@@ -110,8 +110,7 @@ class MilestoneLedger(Ledger):
     def validate(self, obj, values, user):
         if obj.project_id and not scoping.can(user, scoping.CHANGE, obj.project):
             raise ValidationError({"project": "该项目不在您可修改的范围内"})
-        exclude = ["town"]
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        super().validate(obj, values, user)
         services.check_actual_dates(obj)
 
 

@@ -816,6 +816,7 @@ def choice_parser(
             raise ValueError(f"synonym {text!r} maps to {value!r}, which is not a choice")
         lookup[normalize_text(str(text))] = value
     labels = "、".join(f"「{label}」" for _, label in flat)
+    label_of = {value: label for value, label in flat}
     exact = {label: value for value, label in flat}
     exact.update({k: v for k, v in lookup.items() if k not in exact})
 
@@ -838,9 +839,46 @@ def choice_parser(
             return lookup[key]
         if s in BLANK_TOKENS:
             return None
-        raise CellError(f"「{_show(raw)}」不是有效选项，可选：{labels}")
+        guess = closest_choice(key, lookup, label_of)
+        hint = f"您是否指「{guess}」？" if guess else ""
+        raise CellError(f"「{_show(raw)}」不是有效选项，{hint}可选：{labels}")
 
     return parse
+
+
+_ASPECT_PREFIXES = ("已经", "正在", "已", "在")
+_ASPECT_SUFFIXES = ("完毕", "了", "中")
+
+
+def closest_choice(key: str, lookup: Mapping[str, Any], label_of: Mapping[Any, str]) -> str:
+    """The label of the choice the (normalised) word most likely means, or "".
+
+    The word's core — without 「已」「正在」「了」「中」 — inside a label or synonym (「已签」 →
+    签约) counts first; otherwise a clearly similar spelling (difflib ratio above 0.5), so
+    「停工」 suggests nothing rather than 「开工」."""
+    import difflib
+
+    if not key:
+        return ""
+    core = key
+    for prefix in _ASPECT_PREFIXES:
+        if core.startswith(prefix) and len(core) > len(prefix):
+            core = core[len(prefix) :]
+            break
+    for suffix in _ASPECT_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    best, best_score = None, 0.0
+    for text, value in lookup.items():
+        if not text or not set(text) & set(key):
+            continue
+        score = difflib.SequenceMatcher(None, key, text).ratio()
+        if core in text or text in core:
+            score += 1
+        if score > best_score:
+            best, best_score = value, score
+    return str(label_of[best]) if best is not None and best_score > 0.5 else ""
 
 
 _MISSING = object()

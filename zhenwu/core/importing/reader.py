@@ -148,6 +148,8 @@ class Sheet:
     name: str = ""
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     source: str = "xlsx"  # "xlsx", "xls" or "csv"
+    #: 0-based (row, column) of formula cells saved without a result (read as empty).
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -300,6 +302,16 @@ def _read_data(data: bytes, ext: str) -> Sheet:
 def _read_workbook(data: bytes, source: str) -> Sheet:
     import python_calamine as pc
 
+    from zhenwu.core.importing import guard
+
+    facts = None
+    if source == "xlsx":
+        try:
+            facts = guard.check_xlsx(data)  # before calamine: it cannot be stopped once it runs
+        except guard.WorkbookTooLarge as exc:
+            raise ImportFileError(f"文件过大，无法导入：{exc}") from exc
+        except guard.WorkbookDamaged as exc:
+            raise _file_error(_explain_bad_workbook(data, source)) from exc
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
@@ -316,11 +328,21 @@ def _read_workbook(data: bytes, source: str) -> Sheet:
             if first_name is None:
                 first_name = meta.name
             sheet = wb.get_sheet_by_name(meta.name)
+            _check_grid(sheet)  # the grid to_python pads from A1, before it is built
             rows = sheet.to_python(skip_empty_area=False)
             if not any(any(v != "" for v in row) for row in rows):
                 continue
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
-            return Sheet(rows=rows, name=meta.name, merged=merged, source=source)
+            sheet_facts = facts.sheets.get(meta.name) if facts else None
+            return Sheet(
+                rows=rows,
+                name=meta.name,
+                merged=merged,
+                source=source,
+                uncalculated=sheet_facts.uncalculated if sheet_facts else set(),
+            )
+    except ImportFileError:
+        raise
     except pc.PasswordError as exc:
         raise _file_error("文件设置了打开密码，请取消密码后再导入") from exc
     except Exception as exc:
@@ -331,6 +353,22 @@ def _read_workbook(data: bytes, source: str) -> Sheet:
     if first_name is None:
         raise ImportFileError("Excel 文件中没有可见的工作表")
     raise ImportFileError(f"工作表「{first_name}」是空的，没有任何内容")
+
+
+def _check_grid(sheet) -> None:
+    """Refuse a used area past ``guard.MAX_CELLS`` before ``to_python`` pads it from A1."""
+    from zhenwu.core.importing import guard
+
+    end = sheet.end
+    if not end:
+        return
+    rows, cols = end[0] + 1, end[1] + 1
+    if cols > guard.MAX_COLUMNS or rows * cols > guard.MAX_CELLS:
+        raise ImportFileError(
+            f"文件过大，无法导入：工作表的使用区域过大（用到第 {rows:,} 行、第 {cols:,} 列），"
+            f"超过上限 {guard.MAX_CELLS:,} 个单元格；请删除表格下方和右侧多余的单元格（含格式），"
+            "或分成几个文件导入"
+        )
 
 
 def _explain_bad_workbook(data: bytes, source: str) -> str:
@@ -623,6 +661,9 @@ def find_header(
     for i in range(n_scan):
         if not any(grid[i]):
             continue
+        filled = [t for t in grid[i] if t]
+        if len(filled) == 1 and _SECTION_RE.match(filled[0]) and i > 0:
+            continue  # 「一、工业项目」 under the header: a section title, not a sub-header
         m = _match_row(grid, i, specs, full, bare, bool(merged), sideways)
         if not m.columns:
             continue

@@ -78,7 +78,14 @@ def state():
 def test_json_report_shape_and_exit_status_when_ok(world, tmp_path):
     code, report = run_json(tmp_path, workbook(GOOD_ROWS))
     assert code == 0
-    assert report == {"ok": True, "rows": 3, "created": 2, "updated": 1, "errors": []}
+    assert report == {
+        "ok": True,
+        "rows": 3,
+        "created": 2,
+        "updated": 1,
+        "errors": [],
+        "warnings": [],
+    }
     assert Village.objects.get(name="新社区").kind == "community"
     assert Village.objects.get(name="新社区").population == 3000
     assert Village.objects.get(name="新一村").population == 2300

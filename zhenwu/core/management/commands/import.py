@@ -1,7 +1,9 @@
 """zhenwu import LEDGER FILE [--dry-run] [--json] [--user NAME]
 
 Imports a .xlsx/.csv ledger, all or nothing. With --json the report is one JSON object:
-{"ok", "rows", "created", "updated", "errors": [{"row", "column", "message"}]}; exit 0 only when ok.
+{"ok", "rows", "created", "updated", "errors": [{"row", "column", "message"}],
+ "warnings": [same shape]}; exit 0 only when ok (warnings never block: a person kept as text,
+ a row matched to an existing record by name, an unrecognised column …).
 """
 
 import json
@@ -42,29 +44,22 @@ class Command(BaseCommand):
         if report is None:
             if opts["json"]:
                 payload = {"ok": False, "rows": 0, "created": 0, "updated": 0,
-                           "errors": [{"row": 0, "column": "", "message": message}]}  # fmt: skip
+                           "errors": [{"row": 0, "column": "", "message": message}],
+                           "warnings": []}  # fmt: skip
                 self.stdout.write(json.dumps(payload, ensure_ascii=False))
                 sys.exit(1)
             raise CommandError(message)
         if opts["json"]:
             data = report.as_json()
-            for e in data["errors"]:
+            for e in (*data["errors"], *data["warnings"]):
                 e["row"] = e["row"] or 0
                 e["column"] = e["column"] or ""
             self.stdout.write(json.dumps(data, ensure_ascii=False))
         else:
             for w in report.warnings:
-                self.stderr.write(f"提示：{w}")
+                self.stderr.write(f"提示：{_where(w)}{w.message}")
             for e in report.errors:
-                where = "，".join(
-                    x
-                    for x in (
-                        f"第{e.row}行" if e.row else "",
-                        f"「{e.column}」列" if e.column else "",
-                    )
-                    if x
-                )
-                self.stderr.write(f"错误：{where + '：' if where else ''}{e.message}")
+                self.stderr.write(f"错误：{_where(e)}{e.message}")
             verb = "检查" if opts["dry_run"] else "导入"
             if report.ok:
                 self.stdout.write(
@@ -74,3 +69,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"{verb}失败：{len(report.errors)} 处错误，未写入任何数据。")
         if not report.ok:
             sys.exit(1)
+
+
+def _where(item) -> str:
+    where = "，".join(
+        x
+        for x in (
+            f"第{item.row}行" if item.row else "",
+            f"「{item.column}」列" if item.column else "",
+        )
+        if x
+    )
+    return f"{where}：" if where else ""
