@@ -33,6 +33,7 @@ class ResourceForm(forms.ModelForm):
         for name, field in self.fields.items():
             self._scope_choices(name, field)
             translate_field(field)
+            blank_choice_label(field)
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):
@@ -181,6 +182,23 @@ def translate_field(field) -> None:
     if choices and not isinstance(field, forms.ModelChoiceField):
         field.choices = [
             (v, gettext(str(lbl)) if isinstance(lbl, str) else lbl) for v, lbl in choices
+        ]
+
+
+BLANK = "（请选择）"
+
+
+def blank_choice_label(field) -> None:
+    """A form's empty choice reads （请选择）, not Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = gettext(BLANK)
+        return
+    choices = getattr(field, "choices", None)
+    if choices and isinstance(field, forms.ChoiceField):
+        field.choices = [
+            (v, gettext(BLANK) if v in ("", None) and str(lbl).startswith("---") else lbl)
+            for v, lbl in choices
         ]
 
 

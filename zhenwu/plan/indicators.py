@@ -161,7 +161,8 @@ def all_indicators() -> list[Indicator]:
 
 
 def indicator_choices() -> list[tuple[str, str]]:
-    return [(i.key, f"{i.label}（{i.key}）") for i in all_indicators()]
+    """The indicators by name (and module), for the target form."""
+    return [(i.key, i.label) for i in all_indicators()]
 
 
 def autodiscover() -> None:

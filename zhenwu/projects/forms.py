@@ -215,11 +215,11 @@ class DependencyForm(forms.Form):
     """Add a finish-to-start link between two milestones of one project."""
 
     predecessor = forms.ModelChoiceField(
-        label="前置节点", queryset=Milestone.objects.none(),
+        label="前置节点", queryset=Milestone.objects.none(), empty_label="（请选择）",
         error_messages={"required": "请选择前置节点", "invalid_choice": "前置节点无效"},
     )  # fmt: skip
     successor = forms.ModelChoiceField(
-        label="后续节点", queryset=Milestone.objects.none(),
+        label="后续节点", queryset=Milestone.objects.none(), empty_label="（请选择）",
         error_messages={"required": "请选择后续节点", "invalid_choice": "后续节点无效"},
     )  # fmt: skip
     lag = forms.IntegerField(

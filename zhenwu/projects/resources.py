@@ -241,9 +241,10 @@ category_resource = register(
     Resource(
         model=ProjectCategory,
         key="categories",
-        list_columns=["label", "key", "order"],
+        list_columns=["label", "order"],  # the key is a code: only in the form that edits it
         search_fields=["label", "key"],
         form_fields=["key", "label", "order"],
+        detail_fields=["label", "order"],
         form_class=CategoryForm,
         default_sort="order",
     )

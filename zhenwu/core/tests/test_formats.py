@@ -12,6 +12,7 @@ import zhenwu.urls  # noqa: F401  (registers every resource)
 from zhenwu.core import formats, lights
 from zhenwu.core.forms import build_filterset
 from zhenwu.core.registry import resource_by_key
+from zhenwu.plan.tests.factories import make_target
 
 
 def test_dates_by_context():
@@ -111,3 +112,39 @@ def test_amount_columns_show_units_and_headers_drop_them(world):
     assert "计划总投资" in labels and "计划总投资（万元）" not in labels
     cells = next(table.body())[1]
     assert "9.51亿元" in [str(c) for c in cells]
+
+
+def test_forms_offer_qing_xuan_ze_not_dashes(world):
+    from zhenwu.core.forms import ResourceForm
+    from zhenwu.core.registry import all_resources
+
+    for r in all_resources():
+        form_class = r.form_class or ResourceForm.for_resource(r)
+        html = str(form_class(user=world.users["admin"], resource=r))
+        assert "---------" not in html, r.key
+
+
+def test_indicator_keys_and_params_read_as_words(world):
+    from zhenwu.plan.indicators import indicator_choices
+
+    assert all("." not in label for _, label in indicator_choices())
+    t = make_target(
+        world.town,
+        indicator_key="investment.started_count",
+        indicator_params={"industrial": True, "min_investment_wan": 10000},
+    )
+    assert t.get_indicator_key_display() == "开工招商项目数"
+    assert t.get_indicator_params_display() == "只计工业项目：是；计划总投资下限：1亿元"
+    html = world.client("leader").get(f"/plan/targets/{t.pk}/").content.decode()
+    assert "investment.started_count" not in html and "'industrial'" not in html
+    t2 = make_target(world.town, name="项目", indicator_key="projects.started_count",
+                     indicator_params={"category": "livelihood"})  # fmt: skip
+    assert t2.get_indicator_params_display() == "项目类别：民生实事"
+
+
+def test_department_modules_read_as_names(world):
+    from zhenwu.core.models import Department
+
+    d = Department.objects.get(town=world.town, name="综合专班")
+    html = world.client("admin").get(f"/departments/{d.pk}/").content.decode()
+    assert "招商引资、" in html and "investment、" not in html

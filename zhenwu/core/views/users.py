@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from zhenwu.core import scoping
-from zhenwu.core.forms import keep_masked_numbers, mask_personal_numbers
+from zhenwu.core.forms import blank_choice_label, keep_masked_numbers, mask_personal_numbers
 from zhenwu.core.models import Department, Role, Town, User, Village
 from zhenwu.core.services import attributed
 
@@ -59,6 +59,7 @@ class UserForm(forms.ModelForm):
             self.fields["town"].disabled = True
             self.fields["town"].initial = admin.town_id
         for f in self.fields.values():
+            blank_choice_label(f)
             w = f.widget
             if isinstance(w, forms.CheckboxInput):
                 w.attrs["class"] = "form-check-input"
