@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from zhenwu.core import scoping
@@ -12,6 +14,7 @@ from zhenwu.core.homes import (
     register_work_queue,
 )
 from zhenwu.projects import selectors
+from zhenwu.projects.models import FINISHED_STATUSES as FINISHED
 from zhenwu.projects.models import Project
 
 
@@ -61,4 +64,43 @@ def weekly_reports_missing(user, today):
         total=len(items),
         list_url=reverse("projects:project_list"),
         empty="周报均已报送",
+    )
+
+
+@register_work_queue("projects", "节点", order=45)
+def milestones_due(user, today):
+    """Unfinished milestones whose latest allowed finish (倒排工期) falls this week or has passed."""
+    qs = scoping.restrict(Project.objects.exclude(status__in=FINISHED), user)
+    week = today + timedelta(days=7)
+    items = []
+    for ps in selectors.schedules_for(qs, as_of=today):
+        for row in ps.rows:
+            if not row.plan or not row.forecast or row.forecast.status == "finished":
+                continue
+            latest = row.plan.late_finish
+            if latest > week:
+                continue
+            m = row.milestone
+            can_change = scoping.can(user, scoping.CHANGE, m)
+            items.append(
+                HomeItem(
+                    title=f"{ps.project.name} · {m.name}",
+                    url=reverse(
+                        "projects:milestone_edit" if can_change else "projects:milestone_detail",
+                        args=[m.pk],
+                    ),
+                    note=f"最迟完成 {latest:%Y-%m-%d} · 预计完成 {row.finish:%Y-%m-%d}",
+                    overdue=latest < today,
+                    due_soon=latest >= today,
+                    action="更新" if can_change else "查看",
+                )
+            )
+    items.sort(key=lambda i: (not i.overdue, i.note))
+    return HomeSection(
+        key="milestones-queue",
+        label="节点：本周到期与已超期",
+        items=items[:30],
+        total=len(items),
+        list_url=reverse("projects:wall_gantt"),
+        empty="本周没有到期的节点",
     )
