@@ -82,6 +82,7 @@ class ResourceForm(forms.ModelForm):
             keep=current,
             department=department if isinstance(department, models.Model) else None,
         )
+
     def _mask_personal_numbers(self):
         mask_personal_numbers(self, self.user)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_source_choices'),
+        ('core', '0004_seed_choice_synonyms'),
     ]
 
     operations = [
