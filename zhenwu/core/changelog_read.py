@@ -28,7 +28,6 @@ the whole page, never per entry.
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import json
 from dataclasses import dataclass
@@ -38,11 +37,10 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
-from zhenwu.core import scoping
+from zhenwu.core import formats, scoping
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
 
 # --------------------------------------------------------------------------- visibility
@@ -153,22 +151,14 @@ def _fields_by_key(model) -> dict:
     return out
 
 
-def long_date(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def long_datetime(value: datetime.datetime) -> str:
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    value = timezone.localtime(value)
-    return f"{long_date(value)} {value:%H:%M}"
+# Dates read as everywhere else in the product (`core/formats.py`): 2025年3月5日, and for a
+# moment in time 2026年11月29日 20:18 in local time.
+long_date = long_datetime = formats.date_long
 
 
 def _decimal(value) -> str:
-    from zhenwu.core.tables import format_value
-
     try:
-        return format_value(decimal.Decimal(str(value)))
+        return formats.number(decimal.Decimal(str(value)))
     except (decimal.InvalidOperation, ValueError):
         return str(value)
 
