@@ -186,8 +186,8 @@ def taken_message(user, label: str, value, holder) -> str:
     it names the record holding it only when `user` may see that record — otherwise a
     uniqueness error would reveal another village's (or a hidden) record."""
     if holder is not None and user is not None and can(user, VIEW, holder):
-        return f"{label}「{value}」在本镇已被「{holder}」使用，不能重复登记。"
-    return f"{label}「{value}」在本镇已被使用，不能重复登记。"
+        return f"{label}「{value}」在本镇已存在，已登记为「{holder}」，不能重复登记。"
+    return f"{label}「{value}」在本镇已存在（已被使用），不能重复登记。"
 
 
 # --- Writes: would the result stay in the writer's scope? ------------------------------------
