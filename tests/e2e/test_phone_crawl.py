@@ -59,6 +59,8 @@ def test_no_page_is_wider_than_a_phone(phone, username):
         visited.append(path)
         if (extra := _overflow(phone.page)) > 0:
             too_wide.append(f"{path}: {extra}px")
+        if username == "village1" or path in ("/plan/board/", "/projects/gantt/"):
+            phone.shot(f"phone-{username}-{path.strip('/').replace('/', '-') or 'home'}")
         if path in DETAIL_FROM and (detail := _first_detail(phone.page, path)):
             phone.goto(detail)
             phone.page.wait_for_load_state("networkidle")
@@ -67,8 +69,6 @@ def test_no_page_is_wider_than_a_phone(phone, username):
                 too_wide.append(f"{detail}: {extra}px")
             if username == "village1":
                 phone.shot(f"phone-{path.strip('/').replace('/', '-')}-detail")
-        if username == "village1" or path in ("/plan/board/", "/projects/gantt/"):
-            phone.shot(f"phone-{username}-{path.strip('/').replace('/', '-') or 'home'}")
     assert len(visited) >= 10, visited
     assert not too_wide, too_wide
 
