@@ -266,7 +266,7 @@ def detail_rows(resource, obj, user):
         text, url = display_value(obj, name, user, resource.personal_fields, long_dates=True)
         rows.append(
             (
-                label_of(obj.__class__, name),
+                header_label(obj.__class__, name),  # amounts carry their unit (万元/亿元)
                 format_html('<a href="{}">{}</a>', url, text) if url else text,
             )
         )

@@ -148,3 +148,20 @@ def test_department_modules_read_as_names(world):
     d = Department.objects.get(town=world.town, name="综合专班")
     html = world.client("admin").get(f"/departments/{d.pk}/").content.decode()
     assert "招商引资、" in html and "investment、" not in html
+
+
+def test_big_screen_legend_shows_the_bar_colours(world):
+    """The legend under the chart names the light colours the bars are painted with, and the
+    chart takes them from the same CSS variables as every light (was ECharts' default blue)."""
+    from pathlib import Path
+
+    import zhenwu as pkg
+
+    make_target(world.town, name="甲指标")
+    html = world.client("leader").get("/plan/bigscreen/").content.decode()
+    legend = html.split('data-testid="bigscreen-legend"', 1)[1].split("</div>", 1)[0]
+    for status in ("green", "yellow", "red"):
+        assert f"sw-light-{status}" in legend
+    js = (Path(pkg.__file__).parent / "static/plan/js/plan.js").read_text()
+    assert '"--zw-light-" + name' in js and "legend: { show: false }" in js
+    assert "#3ddc84" not in js  # no private palette
