@@ -209,11 +209,8 @@ class WorkerLedger(Ledger):
     def validate(self, obj, values, user):
         errors: dict[str, list[str]] = {}
         file_name = values.get("name")
-        stored = (
-            Worker.objects.filter(pk=obj.pk).values_list("name", flat=True).first()
-            if obj.pk
-            else None
-        )
+        # the name the matched worker was loaded with (no query per row)
+        stored = getattr(obj, "_loaded_values", {}).get("name") if obj.pk else None
         if stored is not None and file_name and file_name.strip() != stored:
             errors["resident_id"] = [
                 f"身份证号码 {obj.resident_id} 已登记为「{stored}」，与本行姓名「{file_name}」不符"
@@ -236,7 +233,12 @@ class WorkerLedger(Ledger):
             obj.birth_date = derived_birth
         obj._matched_by_ledger = True
         try:
-            obj.full_clean(exclude=["town"], validate_unique=False, validate_constraints=False)
+            # village and trade come from the lookups (rows of the user's scope): no query per row
+            obj.full_clean(
+                exclude=["town", "village", "trade"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             for k, msgs in exc.message_dict.items():
                 if k == "resident_id" and "resident_id" in errors:
