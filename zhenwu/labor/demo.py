@@ -306,9 +306,11 @@ def _placements(ctx, rng, workers, today):
     placements = []
     for i, w in enumerate(chosen):
         dest, _, places, _ = rng.choices(DESTINATIONS, [d[1] for d in DESTINATIONS])[0]
-        year = 2025 if i < 180 or today.year == 2025 else today.year
+        # most placements in 2025; the rest in the current year, before today
+        year = 2025 if i < 180 else today.year
         last = today - timedelta(days=1) if year == today.year else date(year, 12, 31)
-        start = date(year, 1, 1) + timedelta(days=rng.randint(0, (last - date(year, 1, 1)).days))
+        span = max((last - date(year, 1, 1)).days, 0)  # (1 January: today)
+        start = date(year, 1, 1) + timedelta(days=rng.randint(0, span))
         end = start + timedelta(days=rng.randint(60, 300)) if rng.random() < 0.35 else None
         if end and end >= today:
             end = None
