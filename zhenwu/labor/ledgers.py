@@ -140,6 +140,11 @@ class WorkerLedger(Ledger):
         Column("note", "备注", synonyms=("说明",)),
     ]
 
+    _parsed_fields = frozenset(
+        ("name", "resident_id", "village", "trade", "skill_level", "employment_status",
+         "employer", "work_place", "destination", "income_band", "note")
+    )  # fmt: skip
+
     def _parser_for(self, c):
         if c.key == "resident_id":
             return _parse_id
@@ -233,9 +238,11 @@ class WorkerLedger(Ledger):
             obj.birth_date = derived_birth
         obj._matched_by_ledger = True
         try:
-            # village and trade come from the lookups (rows of the user's scope): no query per row
+            # The cells were checked by their parsers (lengths, choices, dates, the ID) and
+            # village and trade come from the lookups (rows of the user's scope): only the
+            # fields the file does not fill are field-checked; the model's rules all run.
             obj.full_clean(
-                exclude=["town", "village", "trade"],
+                exclude=["town", *self._parsed_fields],
                 validate_unique=False,
                 validate_constraints=False,
             )
