@@ -1,5 +1,5 @@
 """Demo part 60 (劳务品牌): the 「石首防水建筑工」 brand in 2025 — the training and employment
-base (built through a key project completed in September), its courses and a year of sessions,
+base (built on 20 September), its courses and a year of sessions,
 about 300 workers of the town's villages with checksum-valid demo resident IDs (address code
 421081, Shishou), attendance, exams and the certificates they issued, and placements in the
 town, the county, the province, other provinces and abroad. A few sessions of the current
@@ -41,7 +41,7 @@ from zhenwu.labor.models import (
 
 MARK = "示例数据"
 BASE_NAME = "南口镇防水培训就业基地（示例）"
-PROJECT_NAME = "防水培训就业基地建设项目（示例）"
+BUILT_ON = date(2025, 9, 20)  # the plan's deadline for the base is 30 September
 ISSUER = "石首市职业技能等级认定中心（示例）"
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
@@ -105,40 +105,6 @@ def demo_resident_id(rng: random.Random, used: set[str], *, born_from=1966, born
             return rid
 
 
-def _base_project(ctx):
-    """The base's construction, as a project of the projects module (completed 2025-09-20)."""
-    from zhenwu.projects import services as project_services
-    from zhenwu.projects.models import Project, ProjectStatus
-
-    project = Project.all_objects.filter(town=ctx.town, name=PROJECT_NAME).first()
-    if project is not None:
-        return project
-    cats = project_services.ensure_categories(ctx.town, ctx.admin)
-    leader = ctx.users.get("mayor") or ctx.admin
-    renshe = ctx.users.get("renshe") or ctx.admin
-    return project_services.project_create(
-        town=ctx.town,
-        acting_user=ctx.admin,
-        team=[renshe],
-        data={
-            "name": PROJECT_NAME,
-            "category": cats["other"],
-            "status": ProjectStatus.COMPLETED,
-            "location": "南口镇集镇（示例）",
-            "leader": leader,
-            "department": ctx.departments.get("renshe"),
-            "plan_text": "改造闲置厂房为实训车间、理论教室和就业服务大厅（示例）。",
-            "planned_start": date(2025, 3, 1),
-            "planned_finish": date(2025, 9, 30),
-            "actual_start": date(2025, 3, 10),
-            "actual_finish": date(2025, 9, 20),
-            "deadline": date(2025, 9, 30),
-            "is_demo": True,
-            "note": MARK,
-        },
-    )
-
-
 @register_demo(60, "劳务品牌")
 def build(ctx):
     town = ctx.town
@@ -149,14 +115,14 @@ def build(ctx):
     trades = {t.name: t for t in Trade.objects.all()}
     today = timezone.localdate()
     with acting_as(actor, Source.SYSTEM):
-        project = _base_project(ctx)
         base = TrainingBase.objects.create(
             town=town,
             name=BASE_NAME,
             address="湖北省石首市南口镇（示例地址）",
-            project=project,
+            completed_on=BUILT_ON,
             capacity=1200,
-            note=f"{MARK}：以建设项目的实际竣工日期为建成日期",
+            note=f"{MARK}：建成日期为演示值；基地的建设项目列入重点项目后，可在此关联，"
+            "建成日期即以项目实际竣工日期计",
         )
         courses = [
             Course.objects.create(
@@ -306,9 +272,11 @@ def _placements(ctx, rng, workers, today):
     placements = []
     for i, w in enumerate(chosen):
         dest, _, places, _ = rng.choices(DESTINATIONS, [d[1] for d in DESTINATIONS])[0]
-        year = 2025 if i < 180 or today.year == 2025 else today.year
+        # most placements in 2025; the rest in the current year, before today
+        year = 2025 if i < 180 else today.year
         last = today - timedelta(days=1) if year == today.year else date(year, 12, 31)
-        start = date(year, 1, 1) + timedelta(days=rng.randint(0, (last - date(year, 1, 1)).days))
+        span = max((last - date(year, 1, 1)).days, 0)  # (1 January: today)
+        start = date(year, 1, 1) + timedelta(days=rng.randint(0, span))
         end = start + timedelta(days=rng.randint(60, 300)) if rng.random() < 0.35 else None
         if end and end >= today:
             end = None

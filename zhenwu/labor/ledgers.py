@@ -140,6 +140,11 @@ class WorkerLedger(Ledger):
         Column("note", "备注", synonyms=("说明",)),
     ]
 
+    _parsed_fields = frozenset(
+        ("name", "resident_id", "village", "trade", "skill_level", "employment_status",
+         "employer", "work_place", "destination", "income_band", "note")
+    )  # fmt: skip
+
     def _parser_for(self, c):
         if c.key == "resident_id":
             return _parse_id
@@ -209,11 +214,8 @@ class WorkerLedger(Ledger):
     def validate(self, obj, values, user):
         errors: dict[str, list[str]] = {}
         file_name = values.get("name")
-        stored = (
-            Worker.objects.filter(pk=obj.pk).values_list("name", flat=True).first()
-            if obj.pk
-            else None
-        )
+        # the name the matched worker was loaded with (no query per row)
+        stored = getattr(obj, "_loaded_values", {}).get("name") if obj.pk else None
         if stored is not None and file_name and file_name.strip() != stored:
             errors["resident_id"] = [
                 f"身份证号码 {obj.resident_id} 已登记为「{stored}」，与本行姓名「{file_name}」不符"
@@ -236,7 +238,14 @@ class WorkerLedger(Ledger):
             obj.birth_date = derived_birth
         obj._matched_by_ledger = True
         try:
-            obj.full_clean(exclude=["town"], validate_unique=False, validate_constraints=False)
+            # The cells were checked by their parsers (lengths, choices, dates, the ID) and
+            # village and trade come from the lookups (rows of the user's scope): only the
+            # fields the file does not fill are field-checked; the model's rules all run.
+            obj.full_clean(
+                exclude=["town", *self._parsed_fields],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             for k, msgs in exc.message_dict.items():
                 if k == "resident_id" and "resident_id" in errors:
