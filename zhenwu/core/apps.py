@@ -14,3 +14,9 @@ class CoreConfig(AppConfig):
         from zhenwu.core.calendar_db import connect
 
         connect()
+        from zhenwu.core.middleware import connect_session_stamp
+
+        connect_session_stamp()
+        from zhenwu.core import textrules
+
+        textrules.connect()

@@ -23,16 +23,10 @@ from zhenwu.enterprises.models import ChecklistItem, Enterprise, EntryStatus
 
 
 def parse_as_of(request, town) -> tuple[datetime.date, str | None]:
-    raw = request.GET.get("as_of", "").strip()
-    today = timezone.localdate()
-    if raw:
-        try:
-            return datetime.date.fromisoformat(raw), None
-        except ValueError:
-            return selectors.as_of_default(
-                town, today
-            ), f"日期「{raw}」格式不正确，应为 YYYY-MM-DD。"
-    return selectors.as_of_default(town, today), None
+    from zhenwu.core.dates import as_of_or
+
+    default = selectors.as_of_default(town, timezone.localdate())
+    return as_of_or(request.GET.get("as_of"), default)
 
 
 def sparkline_points(series, width=120, height=28) -> str:

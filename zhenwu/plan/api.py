@@ -14,8 +14,10 @@ from ninja.pagination import paginate
 
 from zhenwu.core import scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, validation_detail
+from zhenwu.core.api_base import crud_router as _crud
+from zhenwu.core.api_schemas import model_schemas
 from zhenwu.plan import selectors, services
-from zhenwu.plan.models import Plan, Target, Task
+from zhenwu.plan.models import Measure, Plan, ProgressReport, Target, Task, Theme
 from zhenwu.plan.views import run_task_action
 
 router = Router(tags=["工作计划"])
@@ -75,15 +77,12 @@ def target_out(s: selectors.TargetState, plan: Plan) -> dict:
 
 
 def _as_of(request):
-    text = request.GET.get("as_of")
-    if not text:
-        return selectors.today(), None
+    from zhenwu.core.dates import AsOfError, parse_as_of
+
     try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return None, {
-            "detail": [{"field": "as_of", "message": f"日期「{text}」格式不正确，应为 YYYY-MM-DD"}]
-        }
+        return parse_as_of(request.GET.get("as_of")) or selectors.today(), None
+    except AsOfError as exc:
+        return None, {"detail": [{"field": "as_of", "message": str(exc)}]}
 
 
 def _states(request, plan_id=None, pk=None):
@@ -385,3 +384,25 @@ for _name in (
     "reject-extension",
 ):
     _register(_name)
+
+
+# --- plain CRUD of the plan's structure (schemas derived from the models) -----------------
+
+for _model, _path, _label in (
+    (Plan, "/plans", "工作计划"),
+    (Theme, "/themes", "工作计划"),
+    (Measure, "/measures", "工作计划"),
+):
+    _out, _in, _patch = model_schemas(_model)
+    router.add_router(
+        _path,
+        _crud(_model, out_schema=_out, in_schema=_in, patch_schema=_patch, tags=[_label]),
+    )
+
+# Reports are filed through POST /targets/{id}/reports (it checks who may report and
+# re-evaluates the target); this lists and reads them.
+_out, _, _ = model_schemas(ProgressReport)
+router.add_router(
+    "/reports",
+    _crud(ProgressReport, out_schema=_out, tags=["工作计划"], filters={"target": "target_id"}),
+)

@@ -37,15 +37,9 @@ def today() -> date:
 
 def parse_as_of(text: str | None) -> tuple[date, str | None]:
     """`?as_of=YYYY-MM-DD` → (date, error message or None); empty → today."""
-    if not text:
-        return today(), None
-    try:
-        return date.fromisoformat(text.strip()), None
-    except ValueError:
-        return (
-            today(),
-            f"日期「{text}」格式不正确，应为 YYYY-MM-DD（如 2025-06-30），已按今天显示。",
-        )
+    from zhenwu.core.dates import as_of_or
+
+    return as_of_or(text, today())
 
 
 # --- one target --------------------------------------------------------------------------

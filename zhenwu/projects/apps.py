@@ -5,3 +5,18 @@ class ProjectsConfig(AppConfig):
     name = "zhenwu.projects"
     label = "projects"
     verbose_name = "重点项目"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        post_save.connect(_seed_town, sender="core.Town", dispatch_uid="projects-seed-town")
+
+
+def _seed_town(sender, instance, created, raw=False, **kwargs):
+    """A new town starts with the default project categories (not created by a page view)."""
+    if created and not raw:
+        from zhenwu.core.actor import Source, acting_as
+        from zhenwu.projects.services import ensure_categories
+
+        with acting_as(None, Source.SYSTEM):
+            ensure_categories(instance)

@@ -33,12 +33,9 @@ def today() -> date:
 
 def parse_as_of(value: str | None) -> date:
     """`?as_of=YYYY-MM-DD` (DESIGN.md "Time"); anything unreadable means today."""
-    if value:
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    return today()
+    from zhenwu.core.dates import as_of_or
+
+    return as_of_or(value, today())[0]
 
 
 # --- stored project scheduling --------------------------------------------------------------

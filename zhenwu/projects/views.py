@@ -35,7 +35,13 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _as_of(request) -> date:
-    return selectors.parse_as_of(request.GET.get("as_of"))
+    from zhenwu.core.dates import as_of_or
+
+    as_of, error = as_of_or(request.GET.get("as_of"), selectors.today())
+    if error and not getattr(request, "_as_of_warned", False):
+        request._as_of_warned = True
+        messages.warning(request, error)
+    return as_of
 
 
 # --- list and detail ----------------------------------------------------------------------------
