@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhenwu.core.api import (
     auth_router,
@@ -85,6 +85,18 @@ def bad_data(request, exc):
         {"detail": [{"field": None, "message": "数据无效：含非法字符或超出范围"}]},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # A body that is not JSON: the documented 422 shape, in Chinese (ninja: 400, English).
+        return api.create_response(
+            request,
+            {"detail": [{"field": None, "message": "请求体不是有效的 JSON"}]},
+            status=422,
+        )
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
 @api.exception_handler(OverflowError)
