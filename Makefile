@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 export ZHENWU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-pg lint check bench screenshots messages install deps-system clean
+.PHONY: run test test-pg lint check bench soak screenshots messages install deps-system clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -67,6 +67,11 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+## make soak — load, lock and kill-during-import checks against gunicorn (bench/soak.py;
+## a few minutes; not part of `make test`)
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) var/static
