@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 export ZHENWU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-pg soak lint check bench screenshots messages install deps-system clean
+.PHONY: run test test-pg lint check bench soak screenshots messages install deps-system clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -71,9 +71,11 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
-## make soak — the long checks kept out of `make test` (pytest -m soak, ZHENWU_SOAK=1)
+## make soak — the long checks kept out of `make test`: the slow import tests (pytest -m soak)
+## and load, lock and kill-during-import against gunicorn (bench/soak.py; a few minutes)
 soak: $(STAMP)
 	ZHENWU_SOAK=1 ZHENWU_TESTING=1 $(BIN)/pytest -p no:xdist -q -m soak
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) var/static

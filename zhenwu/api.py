@@ -2,10 +2,11 @@
 /api/v1/docs (served from this host). Every module adds its routers here."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhenwu.core import asof
 from zhenwu.core.api import (
@@ -15,7 +16,7 @@ from zhenwu.core.api import (
     tools_router,
     villages_router,
 )
-from zhenwu.core.api_base import TokenAuth, session_auth
+from zhenwu.core.api_base import TokenAuth, session_auth, validation_detail
 from zhenwu.core.asof import AsOfError
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.investment.api import router as investment_router
@@ -23,7 +24,41 @@ from zhenwu.labor.api import router as labor_router
 from zhenwu.plan.api import router as plan_router
 from zhenwu.projects.api import router as projects_router
 
-api = NinjaAPI(
+ERROR_CODES = {
+    "401": "未登录或令牌无效",
+    "403": "CSRF 校验失败（浏览器会话的写操作）",
+    "404": "未找到，或不在您的管辖范围",
+    "409": "版本冲突，或记录仍被引用",
+    "422": "输入无效（detail 列出字段与中文原因）",
+}
+
+
+class ZhenwuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every status an operation can answer is declared, in the one error shape: 401 (no
+        or bad token), 404 (out of scope, or a path id no record has), 422 (bad input, query
+        parameters included), and for writes 403 (CSRF) and 409 (stale version, still
+        referenced)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ErrorOut",
+            {"title": "ErrorOut", "type": "object", "properties": {"detail": {"title": "Detail"}},
+             "required": ["detail"]},
+        )  # fmt: skip
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                responses = operation.setdefault("responses", {})
+                codes = ["401", "404", "422"]
+                if method != "get":
+                    codes += ["403", "409"]
+                for code in codes:
+                    responses.setdefault(code, {"description": ERROR_CODES[code], "content": ref})
+        return schema
+
+
+api = ZhenwuAPI(
     title="镇务 API",
     version="1",
     description="乡镇工作计划指挥平台接口。先 POST /api/v1/auth/token 取得令牌，再以 Authorization: Bearer <token> 调用。",
@@ -53,6 +88,35 @@ def bad_data(request, exc):
         {"detail": [{"field": None, "message": "数据无效：含非法字符或超出范围"}]},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # A body that is not JSON: the documented 422 shape, in Chinese (ninja: 400, English).
+        return api.create_response(
+            request,
+            {"detail": [{"field": None, "message": "请求体不是有效的 JSON"}]},
+            status=422,
+        )
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request, exc):
+    # An id or number beyond what the database holds (e.g. a team member id above 2⁶³).
+    return api.create_response(
+        request,
+        {"detail": [{"field": None, "message": "数值超出范围"}]},
+        status=422,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def django_invalid(request, exc):
+    # A rule of the model or service refused the input where the handler did not catch it
+    # (e.g. a NUL character in a text field): the caller's input, 422 naming the field.
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
@@ -93,6 +157,22 @@ def _zh(err) -> str:
         "literal_error": f"字段「{field}」取值无效",
         "string_type": f"字段「{field}」应为文本",
         "bool_parsing": f"字段「{field}」应为 true/false",
+        "finite_number": f"字段「{field}」应为有限的数",
+        "greater_than_equal": f"字段「{field}」不能小于 {err.get('ctx', {}).get('ge')}",
+        "less_than_equal": f"字段「{field}」不能大于 {err.get('ctx', {}).get('le')}",
+        "enum": f"字段「{field}」取值无效",
+        "int_from_float": f"字段「{field}」应为整数",
+        "date_from_datetime_inexact": f"字段「{field}」应为日期 YYYY-MM-DD",
+        "datetime_parsing": f"字段「{field}」应为日期时间 YYYY-MM-DDTHH:MM:SS",
+        "datetime_from_date_parsing": f"字段「{field}」应为日期时间 YYYY-MM-DDTHH:MM:SS",
+        "list_type": f"字段「{field}」应为列表",
+        "dict_type": f"字段「{field}」应为对象",
+        "model_attributes_type": "请求体应为 JSON 对象",
+        "int_type": f"字段「{field}」应为整数",
+        "float_type": f"字段「{field}」应为数字",
+        "decimal_parsing": f"字段「{field}」应为数字",
+        "decimal_type": f"字段「{field}」应为数字",
+        "string_too_long": f"字段「{field}」过长",
         "json_invalid": "请求体不是有效的 JSON",
     }
     return messages.get(kind, f"字段「{field}」无效：{err.get('msg', '')}")

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "zhenwu.core.middleware.SecurityHeadersMiddleware",
     "zhenwu.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zhenwu.core.middleware.SessionRefreshMiddleware",
     "zhenwu.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,8 +135,12 @@ else:
             "NAME": DATA_DIR / "zhenwu.sqlite3",
             "OPTIONS": {
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;"
                 ),
+                # A writer waits up to 15 s for the write lock instead of failing with
+                # "database is locked" (reads never need it: WAL, and no request writes
+                # unless it changes something).
+                "timeout": 15,
                 "transaction_mode": "IMMEDIATE",
             },
         }
@@ -171,7 +176,11 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("ZHENWU_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: eight hours after the last request
+# Idle timeout: eight hours after the last request. The session is NOT saved on every request
+# (that made every page view a write, and a long import locked everyone out); instead
+# SessionRefreshMiddleware re-saves it at most every SESSION_REFRESH_SECONDS.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 300
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

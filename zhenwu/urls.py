@@ -23,3 +23,16 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+def handler404(request, exception=None):
+    """JSON under /api/ (the API documents `{"detail": ...}`), the page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {"detail": "未找到"}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

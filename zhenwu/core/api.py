@@ -7,8 +7,12 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import authenticate
+from django.http import QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhenwu.core import idnumbers, scoping
@@ -32,6 +36,10 @@ class TokenOut(Schema):
 @auth_router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut})
 def issue_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
+    try:
+        request.POST  # noqa: B018  (the lockout reads it; a malformed form body is no 500)
+    except MultiPartParserError:
+        request._post, request._files = QueryDict(), MultiValueDict()
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         return Status(401, {"detail": "用户名或密码错误"})
@@ -68,7 +76,7 @@ class VillagePatch(Schema):
     order: int | None = None
     secretary: str | None = None
     note: str | None = None
-    version: int | None = None
+    version: int  # required: the version read (409 when stale)
 
 
 villages_router = crud_router(
@@ -155,8 +163,12 @@ def change_log(
     object_id: int | None = None,
     action: str | None = None,
     since: datetime | None = None,
+    **kwargs,
 ):
     """The global change log, newest first, filtered to what the caller may see."""
+    if since is not None and not 1900 <= since.year <= 2200:
+        # 0001-01-01 cannot be converted to the database's time zone (was a 500).
+        raise HttpError(422, "since 超出范围，应在 1900—2200 年之间（YYYY-MM-DDTHH:MM:SS）")
     qs = scoping.restrict(ObjectChange.objects.select_related("content_type"), request.auth)
     if model:
         qs = qs.filter(content_type__model=model.lower())

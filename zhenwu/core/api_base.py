@@ -4,23 +4,27 @@ and a generic CRUD router so each model gets its API from a few lines."""
 # No `from __future__ import annotations`: django-ninja reads the handlers' annotations at
 # runtime (`payload: in_schema` is a closure variable, `datetime` a module global).
 
-from typing import Any
+from datetime import date, timedelta
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+from pydantic import create_model
 
 from zhenwu.core import scoping, services
 from zhenwu.core.actor import Actor, Source, _current
 from zhenwu.core.models import ApiToken
+
+TOKEN_USE_SECONDS = 60  # a token's last use is recorded at most once a minute
 
 
 class TokenAuth(HttpBearer):
@@ -33,8 +37,16 @@ class TokenAuth(HttpBearer):
         if row is None or row.expires_at <= timezone.now() or not row.user.is_active:
             return None
         now = timezone.now()
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        if (
+            row.last_used_at is None
+            or (now - row.last_used_at).total_seconds() >= TOKEN_USE_SECONDS
+        ):
+            # At most one write a minute per token, and a conditional one: of several
+            # concurrent requests only one updates; the rest read only (issue 9).
+            stale = Q(last_used_at__isnull=True) | Q(
+                last_used_at__lt=now - timedelta(seconds=TOKEN_USE_SECONDS)
+            )
+            ApiToken.objects.filter(stale, pk=row.pk).update(last_used_at=now)
         request.user = row.user
         _current.set(Actor(user=row.user, source=Source.API))
         return row.user
@@ -63,8 +75,48 @@ class SessionAuth(APIKeyCookie):
 session_auth = SessionAuth()
 
 
+MAX_OFFSET = 2**31 - 1  # far beyond any list; a larger offset is a 422, not an overflow (500)
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
 class Pagination(LimitOffsetPagination):
-    """`{"items": [...], "count": n}` with `?limit=&offset=` (DESIGN.md)."""
+    """`{"items": [...], "count": n}` with `?limit=&offset=` (DESIGN.md). Both bounded, and
+    the bounds are in the OpenAPI: `?offset=9223372036854775808` answers 422, not 500."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def filter_schema(model, filters: dict[str, str], name: str):
+    """The typed query parameters of a list's filters (`{param: ORM lookup}`): an id or a
+    year that is not a number answers 422 naming the parameter, and the OpenAPI declares
+    each filter with its type."""
+    fields = {}
+    for param, lookup in filters.items():
+        fields[param] = (_filter_type(model, lookup) | None, Field(None))
+    return create_model(name, __base__=Schema, **fields)
+
+
+def _filter_type(model, lookup: str):
+    parts = lookup.split("__")
+    if parts[-1] in ("year",):
+        return Annotated[int, Field(ge=1, le=9999)]
+    field = None
+    current = model
+    for part in parts:
+        field = current._meta.get_field(part)
+        if field.is_relation and field.related_model is not None and part != parts[-1]:
+            current = field.related_model
+    if field.is_relation or isinstance(field, models.AutoField | models.IntegerField):
+        return Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)]
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.DateField):
+        return date
+    return str
 
 
 class ErrorOut(Schema):
@@ -76,6 +128,12 @@ def get_scoped(model, request, pk, action=scoping.VIEW):
     if obj is None:
         raise Http404
     return obj
+
+
+VERSION_REQUIRED = {
+    "field": "version",
+    "message": "缺少必填字段「version」：请带上读取记录时的版本号，以免覆盖他人的修改",
+}
 
 
 def validation_detail(exc: ValidationError) -> list[dict]:
@@ -107,17 +165,32 @@ def crud_router(
         qs = queryset() if queryset else model.objects.all()
         return scoping.restrict(qs, request.auth, action)
 
-    @router.get("", response=list[out_schema])
-    @paginate(Pagination)
-    def list_items(request, **kwargs):
+    op = model._meta.model_name  # unique operation ids: "investment_list", "village_update" …
+    filter_model = filter_schema(model, filters, f"{model.__name__}Filters") if filters else None
+
+    def filtered(request, given) -> QuerySet:
         qs = base(request)
         for param, lookup in (filters or {}).items():
-            value = request.GET.get(param)
-            if value not in (None, ""):
+            value = getattr(given, param, None) if given is not None else None
+            if value is not None and value != "":
                 qs = qs.filter(**{lookup: value})
         return qs
 
-    @router.get("/{int:pk}", response={200: out_schema, 404: ErrorOut})
+    if filter_model is not None:
+
+        @router.get("", response=list[out_schema], operation_id=f"{op}_list")
+        @paginate(Pagination)
+        def list_items(request, filters: Query[filter_model], **kwargs):
+            return filtered(request, filters)
+
+    else:
+
+        @router.get("", response=list[out_schema], operation_id=f"{op}_list")
+        @paginate(Pagination)
+        def list_items(request, **kwargs):
+            return filtered(request, None)
+
+    @router.get("/{int:pk}", response={200: out_schema, 404: ErrorOut}, operation_id=f"{op}_get")
     def get_item(request, pk: int):
         obj = base(request).filter(pk=pk).first()
         if obj is None:
@@ -126,7 +199,11 @@ def crud_router(
 
     if in_schema is not None:
 
-        @router.post("", response={201: out_schema, 404: ErrorOut, 422: ErrorOut})
+        @router.post(
+            "",
+            response={201: out_schema, 404: ErrorOut, 422: ErrorOut},
+            operation_id=f"{op}_create",
+        )
         def create_item(request, payload: in_schema):
             if not scoping.can_write_model(request.auth, model):
                 return Status(404, {"detail": "未找到"})
@@ -141,7 +218,9 @@ def crud_router(
             return Status(201, obj)
 
         @router.patch(
-            "/{int:pk}", response={200: out_schema, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+            "/{int:pk}",
+            response={200: out_schema, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+            operation_id=f"{op}_update",
         )
         def update_item(request, pk: int, payload: patch_schema or in_schema):
             obj = base(request, scoping.CHANGE).filter(pk=pk).first()
@@ -149,6 +228,9 @@ def crud_router(
                 return Status(404, {"detail": "未找到"})
             data = payload.dict(exclude_unset=True)
             version = data.pop("version", None)
+            if version is None:
+                # Without the version read, two clients would overwrite each other silently.
+                return Status(422, {"detail": [VERSION_REQUIRED]})
             try:
                 with transaction.atomic():
                     obj = (update or _default_update)(request, obj, data, version)
@@ -159,12 +241,19 @@ def crud_router(
                 return Status(422, {"detail": validation_detail(exc)})
             return obj
 
-        @router.delete("/{int:pk}", response={204: None, 404: ErrorOut})
+        @router.delete(
+            "/{int:pk}",
+            response={204: None, 404: ErrorOut, 409: ErrorOut},
+            operation_id=f"{op}_delete",
+        )
         def delete_item(request, pk: int):
             obj = base(request, scoping.DELETE).filter(pk=pk).first()
             if obj is None:
                 return Status(404, {"detail": "未找到"})
-            services.soft_delete(obj, acting_user=request.auth)
+            try:
+                services.soft_delete(obj, acting_user=request.auth)
+            except services.StillReferenced as exc:
+                return Status(409, {"detail": str(exc)})
             return Status(204, None)
 
     return router

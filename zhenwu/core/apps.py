@@ -15,5 +15,11 @@ class CoreConfig(AppConfig):
         from zhenwu.core.calendar_db import connect
 
         connect()
+        from zhenwu.core.middleware import connect_session_stamp
+
+        connect_session_stamp()
+        from zhenwu.core import textrules
+
+        textrules.connect()
         # The registries (`zhenwu import --help`, pages, API) fill here, whatever the door.
         from zhenwu.core import resources  # noqa: F401  (ledgers and resources registries)

@@ -19,13 +19,19 @@ from zhenwu.core import formats
 
 PARAM = "as_of"
 
+# Far enough for any replay or plan, near enough that date arithmetic (a year back, a month
+# forward, working-day counts) cannot leave the range Python dates hold.
+AS_OF_MIN = date(1900, 1, 1)
+AS_OF_MAX = date(2200, 12, 31)
+
 
 class AsOfError(ValueError):
-    """An `as_of` value that is not a date; `str()` is the Chinese message."""
+    """An `as_of` value that is not a date, or one outside AS_OF_MIN..AS_OF_MAX; `str()` is the
+    Chinese message."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, message: str | None = None):
         self.text = text
-        super().__init__(error_message(text))
+        super().__init__(message or error_message(text))
 
 
 def error_message(text) -> str:
@@ -36,17 +42,29 @@ def today() -> date:
     return timezone.localdate()
 
 
+def check(value: date) -> date:
+    """`value` if it lies in the range every calculation can handle, else AsOfError."""
+    if not AS_OF_MIN <= value <= AS_OF_MAX:
+        raise AsOfError(
+            value.isoformat(),
+            f"截至日期「{value.isoformat()}」超出范围，应在 {AS_OF_MIN.year}—{AS_OF_MAX.year} 年之间",
+        )
+    return value
+
+
 def parse(text, default: date | None = None) -> date:
-    """The date in `text`; `default` (today when None) when empty; AsOfError when unreadable."""
+    """The date in `text`; `default` (today when None) when empty; AsOfError when unreadable
+    or out of range."""
     if isinstance(text, date):
-        return text
+        return check(text)
     if text is None or not str(text).strip():
         return default or today()
     value = str(text).strip()
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise AsOfError(value) from None
+    return check(parsed)
 
 
 def for_page(request, default: date | None = None) -> tuple[date, str | None]:

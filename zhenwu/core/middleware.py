@@ -79,3 +79,48 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+SESSION_STAMP = "_zhenwu_refreshed"
+
+
+def stamp_session(session) -> None:
+    import time
+
+    session[SESSION_STAMP] = int(time.time())
+
+
+class SessionRefreshMiddleware:
+    """Keep the eight-hour idle timeout without writing the session on every request: a
+    signed-in session is re-saved (its expiry pushed forward) only when its last refresh is
+    older than SESSION_REFRESH_SECONDS. Reads therefore never need the database's write lock
+    (issue 9: a long import must not lock the town out of reading)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return response
+        if "_auth_user_id" not in session:
+            return response
+        import time
+
+        stamp = session.get(SESSION_STAMP)
+        if not isinstance(stamp, int) or time.time() - stamp >= settings.SESSION_REFRESH_SECONDS:
+            stamp_session(session)
+        return response
+
+
+def _stamp_on_login(sender, request, user, **kwargs):
+    # Login saves the session anyway; stamping it here means the next request needs no write.
+    if request is not None and hasattr(request, "session"):
+        stamp_session(request.session)
+
+
+def connect_session_stamp() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_stamp_on_login, dispatch_uid="zhenwu-session-stamp")

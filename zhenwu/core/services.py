@@ -119,8 +119,43 @@ def update_object(obj, *, data: dict, acting_user, expected_version: int | None 
     return obj
 
 
+class StillReferenced(ValidationError):
+    """A delete refused because live records still point at the record through a PROTECT
+    relation (issue 9: a category in use was deleted; a later promotion then made a duplicate
+    and the original could not be restored). The message names what refers to it."""
+
+    def __init__(self, obj, refs: list[tuple[str, int]]):
+        self.obj = obj
+        self.refs = refs
+        named = "、".join(f"{n} 条{label}" for label, n in refs)
+        super().__init__(f"「{obj}」仍被 {named} 引用，不能删除：请先修改或删除这些记录。")
+
+
+def live_references(obj) -> list[tuple[str, int]]:
+    """(verbose name, count) of live records referring to `obj` through PROTECT/RESTRICT
+    foreign keys; soft-deleted referrers do not count."""
+    from django.db import models
+
+    out = []
+    for rel in obj._meta.related_objects:
+        if rel.many_to_many or rel.on_delete not in (models.PROTECT, models.RESTRICT):
+            continue
+        related = rel.related_model
+        manager = related._default_manager
+        qs = manager.filter(**{rel.field.name: obj})
+        if hasattr(related, "is_deleted"):
+            qs = qs.filter(is_deleted=False)
+        n = qs.count()
+        if n:
+            out.append((str(related._meta.verbose_name), n))
+    return out
+
+
 @transaction.atomic
 def soft_delete(obj, *, acting_user, expected_version: int | None = None):
+    refs = live_references(obj)
+    if refs:
+        raise StillReferenced(obj, refs)
     if expected_version is not None:
         # The same conditional UPDATE as update_object: a concurrent edit makes this one stale.
         bumped = obj.__class__.all_objects.filter(pk=obj.pk, version=expected_version).update(

@@ -16,10 +16,17 @@ from ninja import Field, Router, Schema, Status
 
 from zhenwu.core import scoping
 from zhenwu.core.api_base import ErrorOut, crud_router, get_scoped, validation_detail
+from zhenwu.core.api_schemas import FiniteFloat, model_schemas
 from zhenwu.enterprises import classification as cls
 from zhenwu.enterprises import selectors, services
 from zhenwu.enterprises.gb4754 import IndustryCodeError, parse_industry_code
-from zhenwu.enterprises.models import Enterprise, EntryStatus, MonthlyFigure
+from zhenwu.enterprises.models import (
+    Enterprise,
+    EntryStatus,
+    MonthlyFigure,
+    PoolSetting,
+    ThresholdRule,
+)
 
 router = Router(tags=["企业培育"])
 
@@ -31,7 +38,7 @@ _TOOL_CODE = re.compile(r"[A-T]\d{2,4}")
 
 class ClassifyIn(Schema):
     industry_code: str
-    revenue_wan: float | None = None
+    revenue_wan: FiniteFloat | None = None
     qualification: Literal["general", "specialty", "labor"] | None = None
     has_development_activity: bool = True
     year: int | None = None
@@ -130,7 +137,8 @@ class EnterpriseIn(Schema):
     uscc: str
     industry_code: str
     address: str = ""
-    village: int | None = None
+    village_id: int | None = None
+    village: int | None = Field(None, description="旧名，同 village_id", deprecated=True)
     legal_rep: str = ""
     contact_name: str = ""
     contact_phone: str = ""
@@ -138,18 +146,20 @@ class EnterpriseIn(Schema):
     has_development_activity: bool = True
     is_waterproofing: bool = False
     platform_joined_on: datetime.date | None = None
-    cadre: int | None = None
+    cadre_id: int | None = None
+    cadre: int | None = Field(None, description="旧名，同 cadre_id", deprecated=True)
     entry_route: Literal["new", "upgrade"] = "upgrade"
     note: str = ""
 
 
 class EnterprisePatch(Schema):
-    version: int | None = None
+    version: int  # required: the version read (409 when stale)
     name: str | None = None
     uscc: str | None = None
     industry_code: str | None = None
     address: str | None = None
-    village: int | None = None
+    village_id: int | None = None
+    village: int | None = Field(None, description="旧名，同 village_id", deprecated=True)
     legal_rep: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
@@ -157,7 +167,8 @@ class EnterprisePatch(Schema):
     has_development_activity: bool | None = None
     is_waterproofing: bool | None = None
     platform_joined_on: datetime.date | None = None
-    cadre: int | None = None
+    cadre_id: int | None = None
+    cadre: int | None = Field(None, description="旧名，同 cadre_id", deprecated=True)
     entry_route: Literal["new", "upgrade"] | None = None
     note: str | None = None
 
@@ -167,13 +178,18 @@ def _fk_data(request, data: dict, obj=None) -> dict:
 
     current_cadre = obj.cadre_id if obj is not None else None
     out = dict(data)
+    # The API returns `village_id`/`cadre_id`; it takes the same names (the old `village`/
+    # `cadre` still work; `_id` wins when both are sent).
+    for name in ("village", "cadre"):
+        if f"{name}_id" in out:
+            out[name] = out.pop(f"{name}_id")
     if "village" in out:
         vid = out.pop("village")
         village = None
         if vid is not None:
             village = scoping.allowed_villages(request.auth).filter(pk=vid).first()
             if village is None:
-                raise ValidationError({"village": f"村（社区）{vid} 不存在或不在您的管辖范围"})
+                raise ValidationError({"village_id": f"村（社区）{vid} 不存在或不在您的管辖范围"})
         out["village"] = village
     if "cadre" in out:
         uid = out.pop("cadre")
@@ -219,8 +235,11 @@ class PoolOut(Schema):
     count: int
 
 
-@router.get("/enterprises/pool", response=PoolOut, summary="四上培育库")
+@router.get("/enterprises/pool", response={200: PoolOut, 422: ErrorOut}, summary="四上培育库")
 def enterprise_pool(request, as_of: datetime.date | None = None):
+    from zhenwu.core import asof
+
+    as_of = as_of and asof.check(as_of)  # out of range → 422 (AsOfError, zhenwu/api.py)
     user = request.auth
     if user.town is None:
         return {"as_of": as_of or timezone.localdate(), "items": [], "count": 0}
@@ -322,3 +341,13 @@ router.add_router(
         filters={"enterprise": "enterprise_id"},
     ),
 )
+
+
+# --- plain CRUD: the rule table and the pool settings (schemas derived from the models) ------
+
+for _model, _path in ((ThresholdRule, "/rules"), (PoolSetting, "/pool-settings")):
+    _out, _in, _patch = model_schemas(_model)
+    router.add_router(
+        _path,
+        crud_router(_model, out_schema=_out, in_schema=_in, patch_schema=_patch, tags=["企业培育"]),
+    )

@@ -33,7 +33,7 @@ _RULE_CACHE: dict[int, tuple[tuple, tuple[cls.ThresholdRule, ...]]] = {}
 
 
 def seed_rules(town) -> int:
-    """Copy `classification.DEFAULT_RULES` into the town's table (first use, demo)."""
+    """Copy `classification.DEFAULT_RULES` into the town's table (town creation, demo)."""
     if ThresholdRule.all_objects.filter(town=town).exists():
         return 0
     with acting_as(None, Source.SYSTEM):
@@ -58,16 +58,16 @@ def seed_rules(town) -> int:
 def rules_for(town) -> tuple[cls.ThresholdRule, ...]:
     """The town's rules as `classification.ThresholdRule`s. Cached per process and checked
     with one cheap query (count + latest update), so an edit in any process is seen at once.
-    A town without rows is seeded from the defaults (rows deleted by an administrator stay
-    deleted: the seed runs only when the town never had any)."""
+    A town without rows (one created before towns were seeded at creation) uses the defaults
+    — read, never written here: nothing writes on a GET (issue 8). Rows deleted by an
+    administrator stay deleted."""
     if town is None:
         return cls.DEFAULT_RULES
     stamp_row = ThresholdRule.all_objects.filter(town=town).aggregate(
         n=Count("pk"), live=Count("pk", filter=Q(is_deleted=False)), last=Max("updated_at")
     )
     if stamp_row["n"] == 0:
-        seed_rules(town)
-        return rules_for(town)
+        return cls.DEFAULT_RULES
     stamp = (stamp_row["n"], stamp_row["live"], stamp_row["last"])
     hit = _RULE_CACHE.get(town.pk)
     if hit is not None and hit[0] == stamp:

@@ -14,12 +14,19 @@ from ninja.pagination import paginate
 
 from zhenwu.core import scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
+from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.importing.parsers import CellError, parse_month
 from zhenwu.core.models import Department
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.tables import mask, may_see_personal
 from zhenwu.investment import services
-from zhenwu.investment.models import FollowUp, FundsReceipt, Investment, InvestmentEvent
+from zhenwu.investment.models import (
+    FollowUp,
+    FundsReceipt,
+    Investment,
+    InvestmentEvent,
+    InvestmentSettings,
+)
 from zhenwu.investment.selectors import with_flags
 
 router = Router(tags=["招商引资"])
@@ -158,7 +165,7 @@ class InvestmentPatch(Schema):
     planned_production_on: date | None = None
     problems: str | None = None
     note: str | None = None
-    version: int | None = None
+    version: int  # required: the version read (409 when stale)
 
 
 TEXT_FIELDS = {
@@ -395,3 +402,12 @@ def list_events(request, pk: int):
     """The project timeline, newest first."""
     obj = _visible(request, pk)
     return InvestmentEvent.objects.filter(investment=obj)
+
+
+_out, _in, _patch = model_schemas(InvestmentSettings)
+router.add_router(
+    "/investment-settings",
+    crud_router(
+        InvestmentSettings, out_schema=_out, in_schema=_in, patch_schema=_patch, tags=["招商引资"]
+    ),
+)

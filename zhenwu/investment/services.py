@@ -51,6 +51,9 @@ def _check_code_free(town_id, code, exclude_pk=None, user=None):
 @transaction.atomic
 def create_investment(*, town, data: dict, acting_user) -> Investment:
     """Register a project at any stage; earlier stages without a date take the next date."""
+    stage = data.get("stage", Stage.LEAD)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": f"未知阶段「{stage}」"})
     _check_code_free(town.pk, data.get("code"), user=acting_user)
     obj = Investment(town=town, **data)
     fill_skipped_dates(obj)

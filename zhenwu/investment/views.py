@@ -33,18 +33,15 @@ class InvestmentListView(ObjectListView):
 
 
 class SettingsListView(ObjectListView):
-    """招商引资设置: one row per town, created with the defaults the first time the town's
-    users open the page (so there is always exactly one row to read or edit)."""
-
-    def get(self, request, **kwargs):
-        if request.user.town_id is not None:
-            services.settings_ensure(request.user.town)
-        return super().get(request, **kwargs)
+    """招商引资设置: one row per town. Until an administrator saves it, the defaults apply
+    (`services.settings_for`); opening the page writes nothing (issue 8: nothing writes on
+    a GET) — "add" creates the row, and points to editing it once it exists."""
 
     def context(self, **extra):
         ctx = super().context(**extra)
-        if self.request.user.town_id is not None:
-            ctx["can_add"] = False  # the town's row exists (created above): edit it
+        town_id = self.request.user.town_id
+        if town_id is not None and InvestmentSettings.objects.filter(town_id=town_id).exists():
+            ctx["can_add"] = False  # the town's row exists: edit it
         return ctx
 
 

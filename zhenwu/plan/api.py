@@ -14,9 +14,11 @@ from ninja.pagination import paginate
 
 from zhenwu.core import asof, people, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, validation_detail
+from zhenwu.core.api_base import crud_router as _crud
+from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.services import StaleEdit
 from zhenwu.plan import selectors, services
-from zhenwu.plan.models import Plan, Target, Task
+from zhenwu.plan.models import Measure, Plan, ProgressReport, Target, Task, Theme
 from zhenwu.plan.views import run_task_action
 
 router = Router(tags=["工作计划"])
@@ -377,3 +379,25 @@ for _name in (
     "reject-extension",
 ):
     _register(_name)
+
+
+# --- plain CRUD of the plan's structure (schemas derived from the models) -----------------
+
+for _model, _path, _label in (
+    (Plan, "/plans", "工作计划"),
+    (Theme, "/themes", "工作计划"),
+    (Measure, "/measures", "工作计划"),
+):
+    _out, _in, _patch = model_schemas(_model)
+    router.add_router(
+        _path,
+        _crud(_model, out_schema=_out, in_schema=_in, patch_schema=_patch, tags=[_label]),
+    )
+
+# Reports are filed through POST /targets/{id}/reports (it checks who may report and
+# re-evaluates the target); this lists and reads them.
+_out, _, _ = model_schemas(ProgressReport)
+router.add_router(
+    "/reports",
+    _crud(ProgressReport, out_schema=_out, tags=["工作计划"], filters={"target": "target_id"}),
+)

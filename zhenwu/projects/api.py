@@ -20,15 +20,18 @@ from ninja.pagination import paginate
 from zhenwu.core import people, scoping
 from zhenwu.core import services as core_services
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
+from zhenwu.core.api_schemas import FiniteFloat, model_schemas
 from zhenwu.core.models import Department
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.projects import selectors, services
 from zhenwu.projects.models import (
     Milestone,
     MilestoneDependency,
+    Problem,
     Project,
     ProjectCategory,
     ProjectStatus,
+    WeeklyReport,
 )
 from zhenwu.projects.scheduling import CalendarDays, ScheduleError, schedule_spec
 
@@ -212,9 +215,9 @@ class ProjectIn(Schema):
     leader_id: int | None = None
     department_id: int | None = None
     team: list[int] | None = None
-    total_investment: float | None = None
-    annual_investment: float | None = None
-    completed_investment: float | None = None
+    total_investment: FiniteFloat | None = None
+    annual_investment: FiniteFloat | None = None
+    completed_investment: FiniteFloat | None = None
     location: str = ""
     plan_text: str = ""
     approved_on: date | None = None
@@ -237,9 +240,9 @@ class ProjectPatch(Schema):
     leader_id: int | None = None
     department_id: int | None = None
     team: list[int] | None = None
-    total_investment: float | None = None
-    annual_investment: float | None = None
-    completed_investment: float | None = None
+    total_investment: FiniteFloat | None = None
+    annual_investment: FiniteFloat | None = None
+    completed_investment: FiniteFloat | None = None
     location: str | None = None
     plan_text: str | None = None
     approved_on: date | None = None
@@ -250,7 +253,7 @@ class ProjectPatch(Schema):
     actual_finish: date | None = None
     deadline: date | None = None
     note: str | None = None
-    version: int | None = None
+    version: int  # required: the version read (409 when stale)
 
 
 def _resolve(request, data: dict, obj=None):
@@ -384,7 +387,7 @@ class MilestoneIn(Schema):
     fixed_start: date | None = None
     actual_start: date | None = None
     actual_finish: date | None = None
-    percent_complete: float = 0
+    percent_complete: FiniteFloat = 0
     note: str = ""
     predecessors: list[PredecessorIn] = []
 
@@ -397,10 +400,10 @@ class MilestonePatch(Schema):
     fixed_start: date | None = None
     actual_start: date | None = None
     actual_finish: date | None = None
-    percent_complete: float | None = None
+    percent_complete: FiniteFloat | None = None
     note: str | None = None
     predecessors: list[PredecessorIn] | None = None
-    version: int | None = None
+    version: int  # required: the version read (409 when stale)
 
 
 def _project(request, pk, action=scoping.VIEW) -> Project:
@@ -513,7 +516,10 @@ def project_schedule(request, pk: int, as_of: date | None = None):
     forward from its planned start when it has none). Extra fields: `mode`, `deadline`,
     `forecast_finish` and `days_short` (re-forecast with actual dates as of `as_of`), and per
     task `id`, `name`, `forecast_start`, `forecast_finish`, `status`, `late_start_passed`."""
+    from zhenwu.core import asof
+
     project = _project(request, pk)
+    as_of = as_of and asof.check(as_of)  # out of range → 422 (AsOfError, zhenwu/api.py)
     ps = selectors.project_schedule(project, as_of=as_of)
     if not ps.ok:
         return Status(422, {"detail": f"项目「{project.name}」无法排期：{ps.error}"})
@@ -538,3 +544,43 @@ def project_schedule(request, pk: int, as_of: date | None = None):
         calendar_confirmed=ps.calendar_confirmed,
     )
     return out
+
+
+# --- plain CRUD: problems, weekly reports, categories (schemas derived from the models) ------
+
+
+def _weekly_create(request, data):
+    data = {**data, "reporter_id": request.auth.pk}
+    return core_services.create_object(
+        WeeklyReport, town=request.auth.town, data=data, acting_user=request.auth
+    )
+
+
+for _model, _path, _kw in (
+    (Problem, "/problems", {"filters": {"project": "project_id", "status": "status"}}),
+    (
+        WeeklyReport,
+        "/weekly-reports",
+        {
+            "filters": {"project": "project_id"},
+            "create": _weekly_create,
+            "read_only": ("reporter",),
+        },
+    ),
+    (ProjectCategory, "/categories", {}),
+):
+    _out, _in, _patch = model_schemas(_model, read_only=_kw.pop("read_only", ()))
+    router.add_router(
+        _path,
+        crud_router(
+            _model, out_schema=_out, in_schema=_in, patch_schema=_patch, tags=["重点项目"], **_kw
+        ),
+    )
+
+# Milestones are created and edited under their project (predecessors, network check);
+# this lists and reads them across projects.
+_out, _, _ = model_schemas(Milestone)
+router.add_router(
+    "/milestones",
+    crud_router(Milestone, out_schema=_out, tags=["重点项目"], filters={"project": "project_id"}),
+)

@@ -91,7 +91,8 @@ class ProjectForm(ResourceForm):
                 for name in services.FARMLAND_FIELDS:
                     self.fields[name].initial = getattr(detail, name)
         elif self.user is not None and self.user.town_id:
-            services.ensure_categories(self.user.town, self.user)
+            if self.is_bound:  # a GET of the form writes nothing (issue 8)
+                services.ensure_categories(self.user.town, self.user)
             self.fields["category"].queryset = scoping.restrict(
                 self.fields["category"].queryset.model.objects.all(), self.user
             )

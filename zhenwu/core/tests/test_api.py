@@ -218,7 +218,7 @@ def test_out_of_scope_detail_is_404_not_403(world):
     api = world.api("admin")
     foreign = world.other_village
     assert api.get(f"villages/{foreign.pk}").status_code == 404
-    assert api.patch(f"villages/{foreign.pk}", {"note": "x"}).status_code == 404
+    assert api.patch(f"villages/{foreign.pk}", {"note": "x", "version": 1}).status_code == 404
     assert api.delete(f"villages/{foreign.pk}").status_code == 404
     assert api.get("villages/999999").status_code == 404
 
@@ -228,7 +228,12 @@ def test_readers_cannot_write_through_the_api(world):
     for who in ("leader", "village", "viewer", "staff"):
         api = world.api(who)
         assert api.post("villages", {"name": f"{who}村"}).status_code == 404, who
-        assert api.patch(f"villages/{village.pk}", {"note": who}).status_code == 404, who
+        assert (
+            api.patch(
+                f"villages/{village.pk}", {"note": who, "version": village.version}
+            ).status_code
+            == 404
+        ), who
         assert api.delete(f"villages/{village.pk}").status_code == 404, who
     assert Village.objects.filter(pk=village.pk, note="").exists()
 

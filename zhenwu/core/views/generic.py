@@ -208,13 +208,17 @@ class ObjectDeleteView(ResourceView):
 
     def post(self, request, **kwargs):
         obj = self.get_object()
-        version = request.POST.get("version")
+        version = (request.POST.get("version") or "").strip()
+        if version and not (version.isascii() and version.isdigit() and len(version) < 19):
+            messages.error(request, "版本号无效：请刷新页面后重新删除。")
+            context = self.context(object=obj)
+            return render(request, "core/object_delete.html", context, status=400)
         try:
             services.soft_delete(
                 obj, acting_user=request.user, expected_version=int(version) if version else None
             )
-        except services.StaleEdit as exc:
-            messages.error(request, str(exc))
+        except (services.StaleEdit, services.StillReferenced) as exc:
+            messages.error(request, str(exc.messages[0] if hasattr(exc, "messages") else exc))
             return HttpResponseRedirect(url_for(obj))
         messages.success(request, f"已删除「{obj}」，管理员可在回收站恢复。")
         return HttpResponseRedirect(reverse(self.resource.url_name("list")))

@@ -20,10 +20,11 @@ def statuses(world, as_of):
     }
 
 
-def test_rules_seeded_on_first_use_and_cached_with_invalidation(world):
-    assert not ThresholdRule.objects.exists()
+def test_rules_seeded_at_town_creation_and_cached_with_invalidation(world):
+    # Seeded when the town was created (issue 8: setup rows never come from a page view).
+    assert ThresholdRule.objects.filter(town=world.town).count() == len(DEFAULT_RULES)
     rules = selectors.rules_for(world.town)
-    assert len(rules) == len(DEFAULT_RULES) == ThresholdRule.objects.filter(town=world.town).count()
+    assert len(rules) == len(DEFAULT_RULES)
     assert selectors.rules_for(world.town) is rules  # cached
     row = ThresholdRule.objects.get(town=world.town, category="retail")
     row.min_value_wan = Decimal("800")
@@ -182,3 +183,15 @@ def test_one_pool_setting_per_town(world):
     assert r.status_code == 400 and "已有培育库设置" in r.content.decode()
     assert selectors.pool_setting(world.town).pool_share == Decimal("0.8")
     assert world.client("staff").get(reverse("enterprises:poolsetting_add")).status_code == 404
+
+
+def test_a_town_without_rules_reads_the_defaults_and_writes_nothing(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ThresholdRule.all_objects.filter(town=world.town).delete()
+    with CaptureQueriesContext(connection) as ctx:
+        rules = selectors.rules_for(world.town)
+    assert rules == DEFAULT_RULES
+    assert not any(q["sql"].startswith(("INSERT", "UPDATE")) for q in ctx.captured_queries)
+    assert not ThresholdRule.all_objects.filter(town=world.town).exists()

@@ -120,7 +120,7 @@ def test_stage_endpoint(world):
     assert response.status_code == 200 and response.json()["stage"] == "terminated"
     # patching the stage directly is refused
     other = make_investment(world)
-    response = api.patch(f"investments/{other.pk}", {"stage": "started"})
+    response = api.patch(f"investments/{other.pk}", {"stage": "started", "version": other.version})
     assert response.status_code == 422 and "推进阶段" in fields_of(response)["stage"]
     events = api.get(f"investments/{inv.pk}/events").json()
     assert [e["kind"] for e in events["items"]][:2] == ["terminated", "stage_moved"]

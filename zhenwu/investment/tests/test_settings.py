@@ -38,19 +38,22 @@ def test_staff_of_the_module_read_but_do_not_edit(world):
     assert row.overdue_start_months == 6
 
 
-def test_list_creates_the_row_on_first_use_once(world):
-    assert not InvestmentSettings.objects.exists()
+def test_list_writes_nothing_and_the_defaults_apply(world):
+    # Issue 8: nothing writes on a GET. Until an administrator saves the row, the defaults
+    # apply; the first save (the add page) creates the town's one row.
     client = world.client("staff")
-    body = client.get(reverse("investment:investmentsettings_list")).content.decode()
-    client.get(reverse("investment:investmentsettings_list"))
+    assert client.get(reverse("investment:investmentsettings_list")).status_code == 200
     world.client("admin").get(reverse("investment:investmentsettings_list"))
-    rows = InvestmentSettings.objects.filter(town=world.town)
-    assert rows.count() == 1
-    row = rows.get()
-    assert (row.overdue_start_months, row.stale_days) == (6, 30)
-    assert changes_of(row).get().source == "system"
-    assert str(row) in body
-    # the other town's row is neither created nor shown
+    assert not InvestmentSettings.objects.exists()
+    defaults = services.settings_for(world.town)
+    assert (defaults.pk, defaults.overdue_start_months, defaults.stale_days) == (None, 6, 30)
+    response = world.client("admin").post(
+        reverse("investment:investmentsettings_add"),
+        {"overdue_start_months": "6", "stale_days": "30"},
+    )
+    assert response.status_code == 302
+    row = InvestmentSettings.objects.get(town=world.town)
+    assert changes_of(row).get().source == "ui"
     assert not InvestmentSettings.objects.filter(town=world.other_town).exists()
 
 

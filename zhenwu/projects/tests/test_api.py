@@ -158,9 +158,13 @@ def test_projects_api_create_gate_and_patch(world):
     assert response.status_code == 200 and response.json()["deadline"] == "2025-10-31"
     stale = api.patch(f"projects/{pk}", {"note": "x", "version": data["version"]})
     assert stale.status_code == 409
-    bad = api.patch(f"projects/{pk}", {"village_id": world.other_village.pk})
+    bad = api.patch(
+        f"projects/{pk}", {"village_id": world.other_village.pk, "version": data["version"] + 1}
+    )
     assert bad.status_code == 422 and "village_id" in str(bad.json()["detail"])
-    assert world.api("leader").patch(f"projects/{pk}", {"note": "x"}).status_code == 404
+    assert (
+        world.api("leader").patch(f"projects/{pk}", {"note": "x", "version": 1}).status_code == 404
+    )
     assert api.delete(f"projects/{pk}").status_code == 204
     assert not Project.objects.filter(pk=pk).exists()
 
@@ -185,7 +189,7 @@ def test_milestones_api_create_with_predecessors_and_cycle_refused(world):
     before = MilestoneDependency.objects.count()
     cyc = api.patch(
         f"projects/{project.pk}/milestones/{a.json()['id']}",
-        {"predecessors": [{"key": "施工"}]},
+        {"predecessors": [{"key": "施工"}], "version": a.json()["version"]},
     )
     assert cyc.status_code == 422 and "循环" in str(cyc.json()["detail"])
     assert MilestoneDependency.objects.count() == before

@@ -1,0 +1,83 @@
+"""API schemas derived from a model's fields, for the resources whose API is plain CRUD
+(plans, themes, measures, categories, rules, settings …): one declaration — the model — gives
+the output, create and PATCH shapes. Names are the same in and out: a foreign key is
+`<name>_id` both ways. Output carries `id`, `town_id` and `version`; PATCH requires
+`version` (409 when stale)."""
+
+# No `from __future__ import annotations`: pydantic reads these annotations at runtime.
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db import models
+from ninja import Field, Schema
+from pydantic import create_model
+
+# A JSON number such as 1e400 parses as infinity; refuse it (422) rather than compute with it.
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+SYSTEM_FIELDS = {"id", "town", "is_deleted", "deleted_at", "created_at", "updated_at", "version"}
+MAX_INT = 2**63 - 1
+POSITIVE = (
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
+def _python_type(field: models.Field, *, output: bool):
+    if field.is_relation:
+        return Annotated[int, Field(ge=1, le=MAX_INT)] if not output else int
+    if field.choices and isinstance(field, models.CharField):
+        return Literal[tuple(str(value) for value, _ in field.flatchoices)]
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.DecimalField):
+        return float if output else Decimal
+    if isinstance(field, models.FloatField):
+        return float if output else FiniteFloat
+    if isinstance(field, models.AutoField | models.IntegerField):
+        if output:
+            return int
+        low = 0 if isinstance(field, POSITIVE) else -MAX_INT
+        return Annotated[int, Field(ge=low, le=MAX_INT)]
+    if isinstance(field, models.DateTimeField):
+        return datetime
+    if isinstance(field, models.DateField):
+        return date
+    if isinstance(field, models.JSONField):
+        return Any
+    return str
+
+
+def model_schemas(model, *, read_only: tuple[str, ...] = (), exclude: tuple[str, ...] = ()):
+    """(Out, In, Patch) for `model`. `read_only` fields are returned but not accepted."""
+    name = model.__name__
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SYSTEM_FIELDS and f.name not in exclude
+    ]
+    out = {"id": (int, ...), "town_id": (int | None, None), "version": (int, ...)}
+    create = {}
+    patch = {"version": (int, Field(..., description="读取记录时的版本号（过期则 409）"))}
+    for f in fields:
+        key = f.attname
+        label = str(f.verbose_name)
+        out_type = _python_type(f, output=True)
+        out[key] = (out_type | None if f.null else out_type, Field(None, description=label))
+        if f.name in read_only or not f.editable:
+            continue
+        in_type = _python_type(f, output=False)
+        required = not (f.null or f.blank or f.has_default())
+        if required:
+            create[key] = (in_type, Field(..., description=label))
+        else:
+            create[key] = (in_type | None, Field(None, description=label))
+        patch[key] = (in_type | None, Field(None, description=label))
+    return (
+        create_model(f"{name}Out", __base__=Schema, **out),
+        create_model(f"{name}In", __base__=Schema, **create),
+        create_model(f"{name}Patch", __base__=Schema, **patch),
+    )
