@@ -163,7 +163,7 @@ class Ledger:
         self._row_warnings: list[tuple[str | None, str]] = []
         # not-null fields: attr → True for text that may be blank ("" for an empty cell)
         self._not_null = {
-            f.name: f.blank and isinstance(f, models.CharField | models.TextField) and not f.choices
+            f.name: f.blank and isinstance(f, models.CharField | models.TextField)
             for f in self.model._meta.concrete_fields
             if not f.null and not f.is_relation
         }

@@ -415,3 +415,20 @@ def test_closest_choice_edges():
     assert p.closest_choice("投产了", lookup, labels) == "竣工投产"
     assert p.closest_choice("xyz", lookup, labels) == ""
     assert p.closest_choice("", lookup, labels) == ""
+
+
+def test_empty_cells_clear_optional_fields_and_keep_required_ones(world):
+    inv = make_investment(
+        world, code="ZS-90", name="清空测试", project_type="agricultural", source="online"
+    )
+    content = office_sheet(
+        "台账",
+        "",
+        ["项目编号", "项目名称", "项目类型", "招商方式", "备注"],
+        [["ZS-90", "清空测试", "", "", ""]],
+    )
+    report = run(InvestmentLedger, content, world)
+    assert report.ok, problems(report)
+    inv.refresh_from_db()
+    # 项目类型 may not be empty: the stored value stays; 招商方式 and 备注 may: they are cleared
+    assert inv.project_type == "agricultural" and inv.source == "" and inv.note == ""
