@@ -102,19 +102,26 @@ class Client:
         self.token = json.loads(data)["token"]
 
 
-def load(port, clients, seconds, *, writes=False, users=("leader",)):
+def load(port, clients, seconds, *, writes=False, users=("leader",), until=None):
     """`clients` threads for `seconds`; returns (latencies, failures, count)."""
     latencies, failures = [], []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def worker(i):
+        try:
+            _worker(i)
+        except Exception as exc:  # a client that cannot go on is a failure, and is shown
+            with lock:
+                failures.append(f"{type(exc).__name__}: {exc}")
+
+    def _worker(i):
         user = users[i % len(users)]
         page, api = Client(port), Client(port)
         page.login(user)
         api.api_token(user)
         n = 0
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and (until is None or until() is None):
             n += 1
             if writes and n % 5 == 0:
                 status, data = api.request("GET", "/api/v1/villages?limit=1")
@@ -152,11 +159,13 @@ def load(port, clients, seconds, *, writes=False, users=("leader",)):
 
 
 def report(name, latencies, failures, seconds):
+    if not latencies:
+        failures.append("no request completed")
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 2 else [0] * 99
     print(
         f"{name}: {len(latencies)} requests, {len(latencies) / seconds:.0f}/s, "
         f"p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, errors {len(failures)}"
-        + (f" {sorted(set(failures))}" if failures else ""),
+        + (f" {sorted({str(f) for f in failures})[:5]}" if failures else ""),
         flush=True,
     )
     return q[94]
@@ -214,11 +223,9 @@ def main() -> int:
                 [BIN / "zhenwu", "import", "investments", str(ledger), "--json"],
                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-            lat, fails = [], []
-            while importer.poll() is None and time.monotonic() - started < 900:
-                a, b = load(args.port, 20, 5, writes=True, users=("admin",))
-                lat += a
-                fails += b
+            lat, fails = load(
+                args.port, 20, 900, writes=True, users=("admin",), until=importer.poll
+            )
             importer.wait(timeout=900)
             took = time.monotonic() - started
             ok = importer.returncode == 0
