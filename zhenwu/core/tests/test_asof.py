@@ -101,3 +101,11 @@ def test_redirects_keep_the_query(world, start):
     r = world.client("leader").get(start + "?as_of=2025-06-30&colour=red")
     assert r.status_code == 302
     assert r["Location"].endswith("/plan/board/?as_of=2025-06-30&colour=red")
+
+
+def test_swapped_board_body_shows_the_warning_itself(world):
+    make_target(world.town, name="甲指标")
+    r = world.client("leader").get("/plan/board/?as_of=nope", HTTP_HX_REQUEST="true")
+    assert r.content.decode().count("截至日期「nope」无法识别") == 1
+    html = world.client("leader").get("/plan/board/?as_of=nope").content.decode()
+    assert html.count("截至日期「nope」无法识别") == 1  # once, among the page's messages
