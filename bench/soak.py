@@ -106,12 +106,18 @@ def load(port, clients, seconds, *, writes=False, users=("leader",), until=None)
     """`clients` threads for `seconds`; returns (latencies, failures, count)."""
     latencies, failures = [], []
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    clock = {}
+
+    def start_clock():  # once every client has signed in (Argon2 logins are slow by design)
+        clock["deadline"] = time.monotonic() + seconds
+
+    ready = threading.Barrier(clients, action=start_clock)
 
     def worker(i):
         try:
             _worker(i)
         except Exception as exc:  # a client that cannot go on is a failure, and is shown
+            ready.abort()
             with lock:
                 failures.append(f"{type(exc).__name__}: {exc}")
 
@@ -120,6 +126,8 @@ def load(port, clients, seconds, *, writes=False, users=("leader",), until=None)
         page, api = Client(port), Client(port)
         page.login(user)
         api.api_token(user)
+        ready.wait()
+        deadline = clock["deadline"]
         n = 0
         while time.monotonic() < deadline and (until is None or until() is None):
             n += 1
