@@ -56,9 +56,9 @@ def test_register_enrol_certify_place_moves_dashboard_and_board(session):
     page.fill("#id_phone", "13907160815")
     page.click("form button[type=submit]")
     expect(page.locator("[data-testid=object-title]")).to_have_text("测试学员甲")
-    assert "男" in page.inner_text(".detail-table") and "1990-05-15" in page.inner_text(
-        ".detail-table"
-    )
+    # Detail pages show dates long (core.formats): 1990年5月15日.
+    detail = page.inner_text(".detail-table")
+    assert "男" in detail and "1990年5月15日" in detail
 
     # Enrol them in a December 2025 session with an exam, record attendance, certify.
     s = (

@@ -1,6 +1,7 @@
 """Each role's day on a phone (390×844, issue 10 "Also"): the village cadre from 我的村 to an
 updated record; the party secretary assigning a 督办 task that the assignee signs, reports on
-and completes, and the secretary accepts (销号)."""
+and completes, and the secretary accepts (销号); the investment clerk moving a lead to 签约
+without scrolling past the record."""
 
 from datetime import timedelta
 
@@ -95,3 +96,27 @@ def test_leader_assigns_assignee_signs_reports_and_leader_accepts(phone):
     for step in ("交办", "签收", "反馈", "办结", "销号"):
         assert step in timeline, step
     no_sideways_scroll(page)
+
+
+def test_investment_clerk_signs_a_lead_without_scrolling(phone):
+    """招商办 on a phone: a lead's page shows its stage and the move form in the first screen
+    (state and next action first, issue 10 item 7); moving it to 签约 needs no scrolling."""
+    from zhenwu.investment.models import Investment
+
+    lead = Investment.objects.filter(stage__in=["lead", "negotiating"]).order_by("pk").first()
+    assert lead is not None, "演示数据中没有线索或在谈项目"
+    page = phone.page
+    phone.login("zhaoshang")
+    phone.goto(f"/investment/investments/{lead.pk}/")
+    form = page.locator(f"[data-testid=move-form-{lead.pk}]")
+    submit = page.locator(f"[data-testid=move-submit-{lead.pk}]")
+    # Both the state and the button that changes it lie within the first 844 px.
+    assert page.locator("[data-testid=investment-stage]").bounding_box()["y"] < 844
+    box = submit.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    form.locator("select[name=stage]").select_option("signed")
+    submit.click()
+    page.wait_for_selector("[data-testid=investment-stage]:has-text('签约')")
+    lead.refresh_from_db()
+    assert lead.stage == "signed"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

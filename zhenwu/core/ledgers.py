@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhenwu.core import scoping
@@ -775,7 +776,14 @@ def default_lookup(ledger: Ledger, column: Column, user, text: str):
         qs = people.eligible(user, kind)
         obj = qs.filter(full_name=text).first() or qs.filter(username=text).first()
         if obj is None:
-            if ledger.person_text_attr(column) is not None:
+            # A name that belongs to an account of the town who cannot hold this role is an
+            # error, not a person "without an account" to be kept as text.
+            has_account = (
+                User.objects.filter(town_id=getattr(user, "town_id", None))
+                .filter(Q(full_name=text) | Q(username=text))
+                .exists()
+            )
+            if not has_account and ledger.person_text_attr(column) is not None:
                 return UnlinkedPerson(text.strip())
             raise p.CellError(
                 f"找不到人员「{text}」（按姓名或用户名）：须为本镇在职的{people.KIND_LABELS[kind]}"

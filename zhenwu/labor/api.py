@@ -1,5 +1,6 @@
 """劳务品牌 API (mounted at /api/v1/): `workers`, `trainings` (sessions, with their trainees),
-`placements`, `certificates`, every call through `restrict()`. Resident IDs and phones are
+`placements`, `certificates`, and plain CRUD of `bases`, `courses`, `enrollments` and `exams`
+(schemas derived from the models), every call through `restrict()`. Resident IDs and phones are
 masked for users who may not see personal numbers."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
@@ -12,13 +13,17 @@ from ninja import Router, Schema
 
 from zhenwu.core import scoping
 from zhenwu.core.api_base import crud_router
+from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.tables import mask, may_see_personal
 from zhenwu.labor import services
 from zhenwu.labor.models import (
     Certificate,
+    Course,
     Enrollment,
+    Exam,
     Placement,
     Trade,
+    TrainingBase,
     TrainingSession,
     Worker,
 )
@@ -361,3 +366,30 @@ router.add_router(
         filters={"worker": "worker_id"},
     ),
 )
+
+
+# --- plain CRUD of the rest (schemas derived from the models; the generic services check the
+# related records against the user's scope) ------------------------------------------------
+
+for _model, _path, _filters in (
+    (TrainingBase, "/bases", None),
+    (Course, "/courses", {"trade": "trade_id", "level": "level"}),
+    (
+        Enrollment,
+        "/enrollments",
+        {"session": "session_id", "worker": "worker_id", "attendance": "attendance"},
+    ),
+    (Exam, "/exams", {"session": "session_id", "level": "level"}),
+):
+    _out, _in, _patch = model_schemas(_model)
+    router.add_router(
+        _path,
+        crud_router(
+            _model,
+            out_schema=_out,
+            in_schema=_in,
+            patch_schema=_patch,
+            tags=["劳务品牌"],
+            filters=_filters,
+        ),
+    )

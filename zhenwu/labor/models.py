@@ -207,6 +207,8 @@ class Worker(TownScopedModel):
     def age(self) -> int | None:
         return rules.age_on(self.birth_date, timezone.localdate()) if self.birth_date else None
 
+    age.fget.short_description = "年龄"
+
 
 class TrainingBase(TownScopedModel):
     """防水培训就业基地. Built when its construction project (重点项目) is completed, or on the

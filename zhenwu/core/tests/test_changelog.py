@@ -204,12 +204,17 @@ def logged(world):
     return world
 
 
+LOGGED_NOTES = {"本村改动", "邻村改动", "镇级改动", "外镇改动"}
+
+
 def _visible_notes(entries):
+    """The fixture's own changes among the entries (a new town's setup rows — its threshold
+    rules, which carry notes too — are logged as well)."""
     out = set()
     for e in entries:
         after = e["after"] if isinstance(e, dict) else e.after
         for key in ("note", "head"):
-            if after and after.get(key):
+            if after and after.get(key) in LOGGED_NOTES:
                 out.add(after[key])
     return out
 

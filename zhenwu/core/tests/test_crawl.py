@@ -44,9 +44,9 @@ MAX_PAGES = 250
 
 
 URL = re.compile(r"https?://\S+|www\.\S+")
-# Cells whose values the change log renders (issue 10 item 4, another change): skipped here
-# until that lands; remove "change-diff" from this set then.
-SKIP_CLASSES = {"change-diff"}
+# Elements whose text is not the product's words (none today: the change log's diff cells
+# read as people read them since issue 10 item 4, and are crawled like everything else).
+SKIP_CLASSES: set[str] = set()
 
 
 class Page(HTMLParser):

@@ -81,10 +81,13 @@ def test_api_and_ledger_agree_with_the_form(world, extra):
         )
         assert r.status_code == 422, who
     inv = make_investment(world, world.villages[0])
-    r = api.patch(f"investments/{inv.pk}", {"leader_id": extra["mayor"].pk})
+    r = api.patch(f"investments/{inv.pk}", {"leader_id": extra["mayor"].pk, "version": inv.version})
     assert r.status_code == 200, r.content
-    r = api.patch(f"investments/{inv.pk}", {"leader_id": world.users["village"].pk})
-    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "leader_id"
+    version = r.json()["version"]
+    r = api.patch(
+        f"investments/{inv.pk}", {"leader_id": world.users["village"].pk, "version": version}
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "leader_id", r.content
     ensure_categories(world.town)
     file = io.BytesIO(
         write_xlsx(["项目名称", "类别", "包保领导"], [["台账选人", "重点项目", "village_t"]])

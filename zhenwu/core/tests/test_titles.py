@@ -13,6 +13,8 @@ def test_page_titles_are_menu_labels(world):
     client = world.client("admin")
     checked = 0
     for item in nav_items():
+        if item.url_name == "core:home":
+            continue  # 首页 is each role's own page (the board, 我的村, a work queue): titled by it
         response = client.get(reverse(item.url_name), follow=True)
         assert response.status_code == 200, item.url_name
         html = response.content.decode()

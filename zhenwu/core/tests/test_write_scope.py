@@ -106,8 +106,9 @@ def test_other_town_admin_cannot_write_into_this_town(world):
 
 def test_api_patch_project_village_null_is_refused(world):
     own = make_project(world, world.villages[0])
-    response = world.api("village").patch(f"projects/{own.pk}", {"village_id": None})
-    assert response.status_code == 422
+    body = {"village_id": None, "version": own.version}  # (422 without the version anyway)
+    response = world.api("village").patch(f"projects/{own.pk}", body)
+    assert response.status_code == 422, response.content
     assert any("村（社区）：您只能" in d["message"] for d in _detail(response))
     own.refresh_from_db()
     assert own.village_id == world.villages[0].pk
@@ -115,8 +116,10 @@ def test_api_patch_project_village_null_is_refused(world):
 
 def test_api_patch_enterprise_village_null_is_refused(world):
     ent = make_enterprise(world, world.villages[0])
-    response = world.api("village").patch(f"enterprises/{ent.pk}", {"village": None})
+    body = {"village": None, "version": ent.version}  # (422 without the version anyway)
+    response = world.api("village").patch(f"enterprises/{ent.pk}", body)
     assert response.status_code == 422, response.content
+    assert any(d["field"] != "version" for d in _detail(response)), response.content
     ent.refresh_from_db()
     assert ent.village_id == world.villages[0].pk
 

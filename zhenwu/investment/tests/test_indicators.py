@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zhenwu.core.services import soft_delete
+from zhenwu.core.services import StillReferenced, soft_delete
 from zhenwu.investment import services
 from zhenwu.investment.tests.factories import make_investment
 from zhenwu.plan.indicators import IndicatorContext, IndicatorError, get_indicator
@@ -126,12 +126,17 @@ def test_by_stage_replays(world, pipeline):
 
 
 def test_deleted_records_are_not_counted(world, pipeline):
-    services.record_funds(
+    funds = services.record_funds(
         pipeline["s1"],
         month=date(2025, 3, 1),
         amount_wan=Decimal(100),
         acting_user=world.users["admin"],
     )
+    # Funds received are financial records: the investment cannot be deleted while they stand
+    # (services.soft_delete refuses, naming them); deleted first, neither is counted.
+    with pytest.raises(StillReferenced):
+        soft_delete(pipeline["s1"], acting_user=world.users["admin"])
+    soft_delete(funds, acting_user=world.users["admin"])
     soft_delete(pipeline["s1"], acting_user=world.users["admin"])
     assert value(world, "investment.signed_count", END) == 3
     assert value(world, "investment.started_count", END, **BIG_INDUSTRIAL) == 2

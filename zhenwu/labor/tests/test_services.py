@@ -239,7 +239,9 @@ def test_indicators_count_as_of_the_date(world):
 def test_base_built_follows_its_project(world):
     from zhenwu.projects.models import Project, ProjectCategory
 
-    cat = ProjectCategory.objects.create(town=world.town, key="other", label="其他")
+    cat, _ = ProjectCategory.objects.get_or_create(
+        town=world.town, key="other", defaults={"label": "其他"}
+    )
     project = Project.objects.create(town=world.town, name="培训基地建设", category=cat)
     make_base(world.town, project=project, completed_on=date(2025, 1, 1))
     built = get_indicator("labor.bases_built")
