@@ -49,6 +49,14 @@ class ChangeLoggedModel(models.Model):
         instance._loaded_values = dict(zip(field_names, values, strict=True))
         return instance
 
+    def full_clean(self, *args, **kwargs):
+        # NUL characters first: PostgreSQL cannot even compare them, so the uniqueness and
+        # constraint checks of full_clean would fail on them with an unreadable message.
+        from zhenwu.core.textrules import nul_free
+
+        nul_free(self.__class__, self)
+        return super().full_clean(*args, **kwargs)
+
 
 class TownScopedModel(ChangeLoggedModel):
     """A domain record of one town. Deletes are soft; edits carry a version."""
