@@ -49,7 +49,10 @@ class ZhenwuAPI(NinjaAPI):
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for methods in schema.get("paths", {}).values():
             for method, operation in methods.items():
-                responses = operation.setdefault("responses", {})
+                # ninja keys declared responses by int (200, 401 …); one key per status, or
+                # the JSON carries "401" twice and Swagger UI refuses the whole document.
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 codes = ["401", "404", "422"]
                 if method != "get":
                     codes += ["403", "409"]

@@ -30,7 +30,10 @@ def _python_type(field: models.Field, *, output: bool):
     if field.is_relation:
         return Annotated[int, Field(ge=1, le=MAX_INT)] if not output else int
     if field.choices and isinstance(field, models.CharField):
-        return Literal[tuple(str(value) for value, _ in field.flatchoices)]
+        values = [str(value) for value, _ in field.flatchoices]
+        if field.blank and "" not in values:
+            values.append("")  # a blank choice field stores "" (不填)
+        return Literal[tuple(values)]
     if isinstance(field, models.BooleanField):
         return bool
     if isinstance(field, models.DecimalField):

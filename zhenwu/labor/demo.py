@@ -38,6 +38,7 @@ from zhenwu.labor.models import (
     TrainingSession,
     Worker,
 )
+from zhenwu.labor.rules import STANDARD_TRADES
 
 MARK = "示例数据"
 BASE_NAME = "南口镇防水培训就业基地（示例）"
@@ -112,9 +113,11 @@ def build(ctx):
         return
     rng = random.Random(20250614)
     actor = ctx.users.get("renshe") or ctx.admin
-    trades = {t.name: t for t in Trade.objects.all()}
     today = timezone.localdate()
     with acting_as(actor, Source.SYSTEM):
+        for order, name in enumerate(STANDARD_TRADES, start=1):
+            Trade.objects.get_or_create(name=name, defaults={"order": order})
+        trades = {t.name: t for t in Trade.objects.all()}
         base = TrainingBase.objects.create(
             town=town,
             name=BASE_NAME,

@@ -30,6 +30,9 @@ MANGLED_MESSAGE = (
 )
 _SCI = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
 MIN_WORKING_AGE = 16
+# 工种 every town starts with (the migration seeds its own frozen copy of this list; the demo
+# re-creates them after a test run has emptied the table).
+STANDARD_TRADES = ("防水工", "保温工", "瓦工", "木工", "钢筋工", "架子工", "电工", "焊工", "其他")
 
 
 def convert_15_to_18(id15: str) -> str:

@@ -177,6 +177,19 @@ def test_openapi_lists_the_platform_paths(world):
     assert "/api/v1/tools/validate-id" in paths
 
 
+def test_openapi_document_has_no_duplicate_keys(world):
+    """Swagger UI reads the document with a YAML parser that refuses a key given twice (ninja
+    keys declared responses by int, our error responses were added by string)."""
+    import json
+
+    def no_duplicates(pairs):
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+
+
 def test_docs_load_only_local_assets(world):
     response = world.client("leader").get("/api/v1/docs")
     assert response.status_code == 200
