@@ -18,13 +18,13 @@ import contextlib
 import re
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from zhenwu.core.base import TownScopedModel
+from zhenwu.core.fields import account_field, person_name_field, village_field
 from zhenwu.core.idnumbers import validate_uscc
 from zhenwu.enterprises import classification as cls
 from zhenwu.enterprises.gb4754 import IndustryCodeError, parse_industry_code
@@ -101,14 +101,7 @@ class Enterprise(TownScopedModel):
         help_text="GB/T 4754-2017，门类字母加2–4位数字，如 C2922、F52、E48",
     )
     address = models.CharField("注册地址", max_length=200, blank=True)
-    village = models.ForeignKey(
-        "core.Village",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="所在村（社区）",
-    )
+    village = village_field()
     legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -126,20 +119,8 @@ class Enterprise(TownScopedModel):
     platform_joined_on = models.DateField(
         "加入省防水供应链平台日期", null=True, blank=True, help_text="未加入留空"
     )
-    cadre = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="包保干部",
-    )
-    cadre_name = models.CharField(
-        "包保干部（姓名）",
-        max_length=30,
-        blank=True,
-        help_text="导入时尚无账号的包保干部按姓名保存；开通同名账号后自动关联",
-    )
+    cadre = account_field("包保干部", responsible=False)
+    cadre_name = person_name_field("包保干部")
     entry_route = models.CharField(
         "入库途径", max_length=10, choices=EntryRoute.choices, default=EntryRoute.UPGRADE
     )
@@ -225,14 +206,7 @@ class EntryEvent(TownScopedModel):
     to_status = models.CharField("新状态", max_length=14, choices=EntryStatus.choices)
     date = models.DateField("日期")
     note = models.CharField("说明", max_length=500, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    user = account_field("操作人", responsible=False)
 
     class Meta:
         verbose_name = "入库进程"

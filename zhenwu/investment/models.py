@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -18,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhenwu.core.base import TownScopedModel
+from zhenwu.core.fields import account_field, department_field, person_name_field, village_field
 
 
 class Stage(models.TextChoices):
@@ -145,36 +145,10 @@ class Investment(TownScopedModel):
         validators=[_not_negative("用地面积")],
     )
     site = models.CharField("选址", max_length=200, blank=True)
-    village = models.ForeignKey(
-        "core.Village",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="所在村（社区）",
-    )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="包保领导",
-    )
-    leader_name = models.CharField(
-        "包保领导（姓名）",
-        max_length=30,
-        blank=True,
-        help_text="导入时尚无账号的包保领导按姓名保存；开通同名账号后自动关联",
-    )
-    department = models.ForeignKey(
-        "core.Department",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="责任单位",
-    )
+    village = village_field()
+    leader = account_field("包保领导", responsible=True)
+    leader_name = person_name_field("包保领导")
+    department = department_field("责任单位")
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     source = models.CharField("招商方式", max_length=20, choices=LeadSource.choices, blank=True)
@@ -434,14 +408,7 @@ class FollowUp(TownScopedModel):
     on_date = models.DateField("跟进日期")
     note = models.TextField("跟进情况", max_length=2000)
     next_on = models.DateField("下次跟进日期", null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="跟进人",
-    )
+    by = account_field("跟进人", responsible=False)
 
     class Meta:
         verbose_name = "跟进记录"
@@ -487,14 +454,7 @@ class InvestmentEvent(models.Model):
     from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices, blank=True)
     message = models.TextField("说明", blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    user = account_field("操作人", responsible=False)
     created_at = models.DateTimeField("记录时间", default=timezone.now)
 
     class Meta:

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
+from zhenwu.core.fields import village_field
 from zhenwu.labor import rules
 
 
@@ -105,14 +106,7 @@ class Worker(TownScopedModel):
     )
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField("出生日期", null=True, editable=False)
-    village = models.ForeignKey(
-        "core.Village",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="所在村（社区）",
-    )
+    village = village_field()
     phone = models.CharField("联系电话", max_length=20, blank=True)
     trade = models.ForeignKey(
         Trade,

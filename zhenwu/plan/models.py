@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhenwu.core.base import TownScopedModel
+from zhenwu.core.fields import account_field, department_field
 from zhenwu.plan.indicators import get_indicator
 
 
@@ -41,28 +42,6 @@ class Light(models.TextChoices):
     YELLOW = "yellow", "黄灯"
     RED = "red", "红灯"
     NONE = "none", "无法判断"
-
-
-def _user_fk(label, related):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name=related,
-        verbose_name=label,
-    )
-
-
-def _dept_fk(related):
-    return models.ForeignKey(
-        "core.Department",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name=related,
-        verbose_name="责任部门",
-    )
 
 
 WEIGHT = dict(
@@ -116,8 +95,8 @@ class Theme(TownScopedModel):
     )
     name = models.CharField("板块", max_length=100)
     order = models.PositiveSmallIntegerField("排序", default=0)
-    leader = _user_fk("包保领导", "+")
-    department = _dept_fk("+")
+    leader = account_field("包保领导", responsible=True)
+    department = department_field("责任部门")
     weight = models.DecimalField("权重", **WEIGHT)
     note = models.TextField("说明", blank=True)
 
@@ -136,8 +115,8 @@ class Measure(TownScopedModel):
     )
     name = models.CharField("举措", max_length=100)
     order = models.PositiveSmallIntegerField("排序", default=0)
-    leader = _user_fk("包保领导", "+")
-    department = _dept_fk("+")
+    leader = account_field("包保领导", responsible=True)
+    department = department_field("责任部门")
     weight = models.DecimalField("权重", **WEIGHT)
     context = models.TextField(
         "背景与往年成效", blank=True, help_text="往年已完成的事实等背景，不计入本年度指标"
@@ -176,8 +155,8 @@ class Target(TownScopedModel):
     )
     indicator_params = models.JSONField("指标参数", default=dict, blank=True)
     weight = models.DecimalField("权重", **WEIGHT)
-    leader = _user_fk("包保领导", "+")
-    department = _dept_fk("+")
+    leader = account_field("包保领导", responsible=True)
+    department = department_field("责任部门")
     curve = models.CharField("进度曲线", max_length=10, choices=Curve.choices, default=Curve.LINEAR)
     curve_shares = models.JSONField(
         "月度累计进度（%）",
@@ -270,7 +249,7 @@ class ProgressReport(TownScopedModel):
         validators=[MinValueValidator(Decimal(0), "完成值不能为负数")],
     )
     note = models.TextField("进展说明", blank=True)
-    reported_by = _user_fk("填报人", "+")
+    reported_by = account_field("填报人", responsible=True)
     is_demo = models.BooleanField("演示数据", default=False)
 
     class Meta:
@@ -378,15 +357,8 @@ class Task(TownScopedModel):
         related_name="+",
         verbose_name="交办人",
     )
-    assignee_department = models.ForeignKey(
-        "core.Department",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="承办部门",
-    )
-    assignee = _user_fk("承办人", "+")
+    assignee_department = department_field("承办部门")
+    assignee = account_field("承办人", responsible=True)
     assigned_on = models.DateField("交办日期", default=timezone.localdate)
     deadline = models.DateField("办理时限")
     status = models.CharField(
@@ -433,14 +405,7 @@ class TaskEvent(models.Model):
     )
     kind = models.CharField("环节", max_length=10, choices=TaskEventKind.choices)
     time = models.DateTimeField("时间", default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    actor = account_field("操作人", responsible=False)
     note = models.TextField("说明", blank=True)
     new_deadline = models.DateField("时限", null=True, blank=True)
 

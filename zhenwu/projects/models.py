@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from zhenwu.core.base import LiveManager, TownScopedModel
+from zhenwu.core.fields import account_field, department_field, person_name_field, village_field
 
 
 class ProjectChildManager(LiveManager):
@@ -155,36 +156,10 @@ class Project(TownScopedModel):
     annual_investment = models.DecimalField("年度计划投资（万元）", **AMOUNT)
     completed_investment = models.DecimalField("累计完成投资（万元）", **AMOUNT)
     location = models.CharField("建设地点", max_length=100, blank=True)
-    village = models.ForeignKey(
-        "core.Village",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name="所在村（社区）",
-    )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_projects",
-        verbose_name="包保领导",
-    )
-    leader_name = models.CharField(
-        "包保领导（姓名）",
-        max_length=30,
-        blank=True,
-        help_text="导入时尚无账号的包保领导按姓名保存；开通同名账号后自动关联",
-    )
-    department = models.ForeignKey(
-        "core.Department",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name="责任单位",
-    )
+    village = village_field(related_name="projects")
+    leader = account_field("包保领导", responsible=True, related_name="led_projects")
+    leader_name = person_name_field("包保领导")
+    department = department_field("责任单位", related_name="projects")
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -415,14 +390,7 @@ class Baseline(TownScopedModel):
     )
     name = models.CharField("基线名称", max_length=60)
     taken_on = models.DateField("冻结日期")
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="冻结人",
-    )
+    taken_by = account_field("冻结人", responsible=False)
     project_start = models.DateField("计划开始")
     project_finish = models.DateField("计划完成")
     # {milestone id (str): {"name", "start", "finish"}} — dates ISO
@@ -465,14 +433,7 @@ class WeeklyReport(TownScopedModel):
         ],
     )
     investment_completed = models.DecimalField("累计完成投资（万元）", **AMOUNT)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="填报人",
-    )
+    reporter = account_field("填报人", responsible=False)
 
     class Meta:
         verbose_name = "周调度"
@@ -517,14 +478,7 @@ class Problem(TownScopedModel):
         Project, on_delete=models.CASCADE, related_name="problems", verbose_name="项目"
     )
     description = models.TextField("问题描述")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="owned_problems",
-        verbose_name="责任人",
-    )
+    owner = account_field("责任人", responsible=True, related_name="owned_problems")
     raised_on = models.DateField("提出日期")
     deadline = models.DateField("解决时限", null=True, blank=True)
     level = models.CharField(
