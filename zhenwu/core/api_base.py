@@ -22,6 +22,7 @@ from pydantic import create_model
 
 from zhenwu.core import scoping, services
 from zhenwu.core.actor import Actor, Source, _current
+from zhenwu.core.api_schemas import masked
 from zhenwu.core.models import ApiToken
 
 TOKEN_USE_SECONDS = 60  # a token's last use is recorded at most once a minute
@@ -160,6 +161,7 @@ def crud_router(
     every call through `restrict()`. `create(request, data) -> obj` and
     `update(request, obj, data) -> obj` default to the generic services."""
     router = Router(tags=tags or [str(model._meta.verbose_name)])
+    out_schema = masked(out_schema, model)
 
     def base(request, action=scoping.VIEW) -> QuerySet:
         qs = queryset() if queryset else model.objects.all()

@@ -84,3 +84,31 @@ def model_schemas(model, *, read_only: tuple[str, ...] = (), exclude: tuple[str,
         create_model(f"{name}In", __base__=Schema, **create),
         create_model(f"{name}Patch", __base__=Schema, **patch),
     )
+
+
+def masked(out_schema, model):
+    """`out_schema` with the model's personal fields (`tables.personal_fields_of`) masked for a
+    caller who may not read them in full (`tables.may_see_personal`) — the API's one home for
+    the rule, applied by `crud_router` to every resource, so no schema masks by hand."""
+    from pydantic import ValidationInfo, model_validator
+
+    from zhenwu.core.tables import mask, may_see_personal, personal_fields_of, personal_kind
+
+    fields = [f for f in sorted(personal_fields_of(model)) if f in out_schema.model_fields]
+    if not fields or "mask_personal" in out_schema.__pydantic_decorators__.model_validators:
+        return out_schema
+
+    def mask_personal(self, info: ValidationInfo):
+        request = (info.context or {}).get("request")
+        if not may_see_personal(getattr(request, "auth", None)):
+            for name in fields:
+                value = getattr(self, name, None)
+                if isinstance(value, str) and value:
+                    setattr(self, name, mask(value, personal_kind(name)))
+        return self
+
+    return create_model(
+        out_schema.__name__,
+        __base__=out_schema,
+        __validators__={"mask_personal": model_validator(mode="after")(mask_personal)},
+    )

@@ -18,7 +18,6 @@ from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.importing.parsers import CellError, parse_month
 from zhenwu.core.models import Department
 from zhenwu.core.services import StaleEdit
-from zhenwu.core.tables import mask, may_see_personal
 from zhenwu.investment import services
 from zhenwu.investment.models import (
     FollowUp,
@@ -75,14 +74,6 @@ class InvestmentOut(Schema):
     flags: list[str]
     town_id: int
     version: int
-
-    @staticmethod
-    def resolve_contact_phone(obj, context):
-        request = context.get("request") if context else None
-        user = getattr(request, "auth", None)
-        if obj.contact_phone and not may_see_personal(user):
-            return mask(obj.contact_phone, "phone")
-        return obj.contact_phone
 
     @staticmethod
     def resolve_above_100m(obj):

@@ -14,7 +14,6 @@ from ninja import Router, Schema
 from zhenwu.core import scoping
 from zhenwu.core.api_base import crud_router
 from zhenwu.core.api_schemas import model_schemas
-from zhenwu.core.tables import mask, may_see_personal
 from zhenwu.labor import services
 from zhenwu.labor.models import (
     Certificate,
@@ -59,18 +58,6 @@ class WorkerOut(Schema):
     income_band: str
     note: str
     version: int
-
-    @staticmethod
-    def resolve_resident_id(obj, context):
-        return (
-            obj.resident_id if may_see_personal(_viewer(context)) else mask(obj.resident_id, "id")
-        )
-
-    @staticmethod
-    def resolve_phone(obj, context):
-        if obj.phone and not may_see_personal(_viewer(context)):
-            return mask(obj.phone, "phone")
-        return obj.phone
 
     @staticmethod
     def resolve_trade(obj):
