@@ -396,3 +396,59 @@ def test_api_masks_every_personal_field_for_a_reader_without_the_permission(worl
     permitted = world.api("staff").get(f"{api_path}/{obj.pk}").json()
     shown = [f for f in fields if f in permitted]
     assert all(permitted[f] == full[personal_kind(f)] for f in shown), permitted
+
+
+#: Roles that approve (批示): they comment on and attach to every record they can read.
+APPROVERS = ("admin", "leader", "other_admin")
+
+
+def _thread_keys():
+    from zhenwu.core.base import TownScopedModel
+
+    return [k for k in _keys() if issubclass(resource_by_key(k).model, TownScopedModel)]
+
+
+@pytest.mark.parametrize("key", _thread_keys())
+def test_comment_attachment_and_change_log_doors(world, key):
+    """The doors beside the record's own pages, for every resource × role × position: a
+    comment (refused with 404 when the record is out of sight, 403 when it is read-only to the
+    role — `scoping.can_comment`) and the change log in the API (no entry of a record the reader
+    may not open). Attachments pass the same gate as comments (`_commentable_parent`); they are
+    sent for the roles whose answer differs (a village cadre in and out of scope, the viewer)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    resource = resource_by_key(key)
+    factory = factory_for(key)
+    records = _records(world, resource, factory)
+    ct = ContentType.objects.get_for_model(resource.model).pk
+    model_name = resource.model._meta.model_name
+    failures = []
+    for role in ROLES:
+        client = world.client(role)
+        log = world.api(role).get("change-log", model=model_name, limit=1000)
+        logged = {e["object_id"] for e in log.json()["items"]} if log.status_code == 200 else set()
+        for position, obj in records.items():
+            view = may_view(role, resource, position)
+            if (obj.pk in logged) != view:
+                failures.append(f"{role} change log {'misses' if view else 'shows'} {position}")
+            add = view and (expected(role, resource, "change", position) or role in APPROVERS)
+            want = (302,) if add else ((403,) if view else (404,))
+            post = {"ct": ct, "oid": obj.pk}
+            got = _rolled_back(
+                lambda c=client, p=post: c.post(
+                    reverse("core:comment_add"), {**p, "body": "矩阵评论"}
+                )
+            ).status_code
+            if got not in want:
+                failures.append(f"{role} comment {position}: {got}, expected {want}")
+            if role in ("village", "viewer") and position != OTHER_TOWN:
+                upload = SimpleUploadedFile("矩阵.txt", "附件内容".encode(), "text/plain")
+                got = _rolled_back(
+                    lambda c=client, p=post, u=upload: c.post(
+                        reverse("core:attachment_add"), {**p, "file": u}
+                    )
+                ).status_code
+                if got not in want:
+                    failures.append(f"{role} attachment {position}: {got}, expected {want}")
+    assert not failures, "\n".join(failures)
