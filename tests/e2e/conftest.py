@@ -51,11 +51,68 @@ def browser():
         b.close()
 
 
+_SNAPSHOT_PREFIX = "e2e_snap_"
+_snapshot_tables: list[str] = []
+
+
+def _demo_tables(connection) -> list[str]:
+    return sorted(
+        t
+        for t in connection.introspection.django_table_names(include_views=False)
+        if not t.startswith(_SNAPSHOT_PREFIX)
+    )
+
+
+def _take_snapshot(connection) -> None:
+    """Copy every table the demo filled into `e2e_snap_<table>` inside the test database.
+    Django's flush after each test knows only the models' tables, so the copies survive it."""
+    tables = _demo_tables(connection)
+    with connection.cursor() as cursor:
+        for table in tables:
+            snap = connection.ops.quote_name(_SNAPSHOT_PREFIX + table)
+            cursor.execute(f"DROP TABLE IF EXISTS {snap}")
+            cursor.execute(
+                f"CREATE TABLE {snap} AS SELECT * FROM {connection.ops.quote_name(table)}"
+            )
+    _snapshot_tables[:] = tables
+
+
+def _restore_snapshot(connection) -> None:
+    """Put the demo back as it was after its first load — server-side copies, a second
+    instead of the demo's twenty — then move the sequences past the copied ids and drop the
+    caches that hold ids (content types, the cache framework)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in _snapshot_tables:
+            cursor.execute(f"DELETE FROM {quote(table)}")
+        for table in _snapshot_tables:
+            cursor.execute(
+                f"INSERT INTO {quote(table)} SELECT * FROM {quote(_SNAPSHOT_PREFIX + table)}"
+            )
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
+    ContentType.objects.clear_cache()
+    cache.clear()
+
+
 @pytest.fixture
 def demo(transactional_db):
+    """The demo data set, loaded once per test process and restored before each journey (the
+    database is emptied after every browser test)."""
     from django.core.management import call_command
+    from django.db import connection
 
+    if _snapshot_tables:
+        _restore_snapshot(connection)
+        return
     call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+    _take_snapshot(connection)
 
 
 class Session:
