@@ -182,7 +182,7 @@ class Spot(TownScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.village.name}·{self.name}" if self.village_id else self.name
+        return self.name
 
 
 def hidden_round_q(user) -> Q | None:
@@ -399,7 +399,7 @@ class Finding(TownScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.village.name if self.village_id else ''}·{self.item.name if self.item_id else ''}"
+        return str(self.item) if self.item_id else "检查问题"
 
     @classmethod
     def scope_gate(cls, queryset, user, action):

@@ -52,47 +52,57 @@ class RankingRow:
     recurrences: int
 
 
-def _scheme(town) -> rules.FlagScheme:
-    checklist = Checklist.objects.filter(town=town, is_active=True).order_by("-edition").first()
-    kind = checklist.flag_scheme if checklist else rules.FLAGS
-    return rules.FlagScheme(kind=kind)
-
-
-def _started_sheets(town_ids, month: date, as_of=None):
-    as_of = as_of or timezone.now()
-    return Sheet.objects.filter(town_id__in=town_ids, month=month, round__starts_at__lte=as_of)
-
-
-def _scores(town_ids, month: date, as_of=None) -> dict[int, tuple[Decimal | None, int]]:
-    out = {}
-    for vid, avg, n in (
-        _started_sheets(town_ids, month, as_of)
-        .filter(score__isnull=False)
-        .values("village")
-        .annotate(avg=Avg("score"), n=Count("pk"))
-        .values_list("village", "avg", "n")
+def _schemes(town_ids) -> dict[int, rules.FlagScheme]:
+    kinds = {}
+    for town_id, kind in (
+        Checklist.objects.filter(town_id__in=town_ids, is_active=True)
+        .order_by("town_id", "edition")
+        .values_list("town_id", "flag_scheme")
     ):
-        out[vid] = (Decimal(avg).quantize(rules.TWO, ROUND_HALF_UP), n)
+        kinds[town_id] = kind  # the latest active edition wins
+    return {t: rules.FlagScheme(kind=kinds.get(t, rules.FLAGS)) for t in town_ids}
+
+
+def _scores(town_ids, months, as_of=None) -> dict[date, dict[int, tuple[Decimal, int]]]:
+    """month → village → (average sheet score, sheets), for rounds started by `as_of`; one
+    query for all the months asked."""
+    as_of = as_of or timezone.now()
+    out: dict[date, dict[int, tuple[Decimal, int]]] = {m: {} for m in months}
+    for m, vid, avg, n in (
+        Sheet.objects.filter(
+            town_id__in=town_ids,
+            month__in=months,
+            round__starts_at__lte=as_of,
+            score__isnull=False,
+        )
+        .values("month", "village")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .values_list("month", "village", "avg", "n")
+    ):
+        out[m][vid] = (Decimal(avg).quantize(rules.TWO, ROUND_HALF_UP), n)
     return out
 
 
 def monthly_ranking(town, month: date, *, as_of=None) -> list[RankingRow]:
     """Every unit of the town for `month`: average score of its sheets in rounds started by
     `as_of`, shared rank, change from last month, flag (with 约谈 after two yellows in a row),
-    findings, rectifications accepted on time, recurrences. Not inspected → score None, 未检查."""
+    findings, rectifications made on time, recurrences. Not inspected → score None, 未检查."""
     return county_ranking([town], month, as_of=as_of)[town.pk]
 
 
 def county_ranking(towns, month: date, *, as_of=None) -> dict[int, list[RankingRow]]:
-    """`monthly_ranking` for several towns at once, in a fixed number of queries."""
+    """`monthly_ranking` for several towns at once, in four queries whatever their number."""
     month = month_start(month)
     prev = previous_month(month)
     before = previous_month(prev)
     town_ids = [t.pk for t in towns]
-    villages = list(Village.objects.filter(town_id__in=town_ids).order_by("order", "pk"))
-    cur = _scores(town_ids, month, as_of)
-    last = _scores(town_ids, prev, as_of)
-    older = _scores(town_ids, before, as_of)
+    villages = list(
+        Village.objects.filter(town_id__in=town_ids)
+        .order_by("order", "pk")
+        .values_list("pk", "town_id", "name")
+    )
+    table = _scores(town_ids, [month, prev, before], as_of)
+    cur, last, older = table[month], table[prev], table[before]
     as_of_dt = as_of or timezone.now()
     counts = {
         row["village"]: row
@@ -105,17 +115,22 @@ def county_ranking(towns, month: date, *, as_of=None) -> dict[int, list[RankingR
             rec=Count("pk", filter=Q(is_recurrence=True)),
             on_time=Count(
                 "pk",
-                filter=Q(status=FindingStatus.ACCEPTED, rectified_at__date__lte=F("deadline")),
+                filter=Q(
+                    status__in=(FindingStatus.SUBMITTED, FindingStatus.ACCEPTED),
+                    rectified_at__date__lte=F("deadline"),
+                ),
             ),
         )
     }
+    schemes = _schemes(town_ids)
     out: dict[int, list[RankingRow]] = {}
-    for town in towns:
-        scheme = _scheme(town)
-        units = [v for v in villages if v.town_id == town.pk]
+    for town_id in town_ids:
+        scheme = schemes[town_id]
+        units = [(pk, name) for pk, t, name in villages if t == town_id]
+        names = dict(units)
 
-        def scores_of(table):
-            return {v.pk: (table[v.pk][0] if v.pk in table else None) for v in units}  # noqa: B023
+        def scores_of(tbl, units=units):
+            return {pk: (tbl[pk][0] if pk in tbl else None) for pk, _ in units}
 
         prev_rows = rules.rank_month(
             scores_of(last),
@@ -124,12 +139,10 @@ def county_ranking(towns, month: date, *, as_of=None) -> dict[int, list[RankingR
         )
         prev_flags = {r.unit: r.flag for r in prev_rows}
         prev_ranks = {r.unit: r.rank for r in prev_rows}
-        rows = rules.rank_month(scores_of(cur), scheme, prev_flags)
-        names = {v.pk: v.name for v in units}
         result = []
-        for r in rows:
+        for r in rules.rank_month(scores_of(cur), scheme, prev_flags):
             c = counts.get(r.unit, {})
-            before_score = last.get(r.unit, (None,))[0]
+            before_score = last[r.unit][0] if r.unit in last else None
             result.append(
                 RankingRow(
                     village_id=r.unit,
@@ -142,13 +155,13 @@ def county_ranking(towns, month: date, *, as_of=None) -> dict[int, list[RankingR
                     if r.score is not None and before_score is not None
                     else None,
                     previous_rank=prev_ranks.get(r.unit),
-                    sheets=cur.get(r.unit, (None, 0))[1],
+                    sheets=cur[r.unit][1] if r.unit in cur else 0,
                     findings=c.get("n", 0),
                     rectified_on_time=c.get("on_time", 0),
                     recurrences=c.get("rec", 0),
                 )
             )
-        out[town.pk] = result
+        out[town_id] = result
     return out
 
 

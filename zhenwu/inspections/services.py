@@ -387,6 +387,15 @@ def update_finding(finding: Finding, *, data: dict, acting_user, expected_versio
     """Edit a finding's count, item, note or spot (a stale version is refused: 409)."""
     allowed = {"count", "note", "spot", "item", "responsible", "deadline"}
     data = {k: v for k, v in data.items() if k in allowed}
+    if getattr(acting_user, "role", None) == Role.VILLAGE:
+        changed = [
+            k
+            for k in ("count", "item", "spot", "deadline")
+            if k in data and data[k] != getattr(finding, k)
+        ]
+        if changed:
+            label = Finding._meta.get_field(changed[0]).verbose_name
+            raise ValidationError({changed[0]: f"村干部不能修改检查问题的「{label}」。"})
     item = data.get("item", finding.item)
     count = data.get("count", finding.count)
     if count is not None and int(count) > max_count(item):

@@ -112,7 +112,12 @@ def test_ties_at_the_bottom_share_the_yellow():
 def test_red_black_scheme():
     scheme = rules.FlagScheme(kind=rules.RED_BLACK, red_list=2, black_list=1)
     rows = {r.unit: r for r in rules.rank_month({1: D(99), 2: D(98), 3: D(80), 4: D(60)}, scheme)}
-    assert [rows[u].flag for u in (1, 2, 3, 4)] == [rules.RED_LIST, rules.RED_LIST, "", rules.BLACK_LIST]
+    assert [rows[u].flag for u in (1, 2, 3, 4)] == [
+        rules.RED_LIST,
+        rules.RED_LIST,
+        "",
+        rules.BLACK_LIST,
+    ]
 
 
 CAL = WorkCalendar()

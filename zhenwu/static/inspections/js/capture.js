@@ -13,6 +13,8 @@
   var noteEl = document.getElementById("sync-note");
   var errEl = document.getElementById("cap-error");
   var sending = false;
+  // (not form.elements.item: that is the collection's item() method)
+  function el(name) { return form.querySelector('[name="' + name + '"]'); }
 
   function openDb() {
     return new Promise(function (ok, fail) {
@@ -60,10 +62,19 @@
     } catch (e) { return file; }
   }
 
+  // The position if the phone gives it within 3 s (a pending permission prompt or no GPS fix
+  // never holds the finding back: it is recorded without coordinates).
   function position() {
     return new Promise(function (ok) {
       if (!navigator.geolocation) return ok(null);
-      navigator.geolocation.getCurrentPosition(function (p) { ok(p.coords); }, function () { ok(null); }, { timeout: 4000, maximumAge: 60000 });
+      var timer = setTimeout(function () { ok(null); }, 3000);
+      try {
+        navigator.geolocation.getCurrentPosition(
+          function (p) { clearTimeout(timer); ok(p.coords); },
+          function () { clearTimeout(timer); ok(null); },
+          { timeout: 3000, maximumAge: 60000, enableHighAccuracy: true }
+        );
+      } catch (e) { clearTimeout(timer); ok(null); }
     });
   }
 
@@ -144,9 +155,9 @@
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     errEl.textContent = "";
-    var item = form.elements.item.selectedOptions[0];
-    var files = Array.prototype.slice.call(form.elements.photos.files || []);
-    var count = parseInt(form.elements.count.value, 10);
+    var item = el("item").selectedOptions[0];
+    var files = Array.prototype.slice.call(el("photos").files || []);
+    var count = parseInt(el("count").value, 10);
     if (!count || count < 1) { errEl.textContent = "处数至少为1。"; return; }
     if (item && count > parseInt(item.dataset.max, 10)) { errEl.textContent = "处数超过该项扣分上限（最多" + item.dataset.max + "处）。"; return; }
     if (item && item.dataset.photo === "1" && !files.length) { errEl.textContent = "该问题类型必须上传现场照片。"; return; }
@@ -160,14 +171,14 @@
     var entry = {
       client_key: uuid(),
       created: now.getTime(),
-      label: form.elements.village.selectedOptions[0].textContent.replace(/（.*/, "") + " · " + (item ? item.textContent : ""),
+      label: el("village").selectedOptions[0].textContent.replace(/（.*/, "") + " · " + (item ? item.textContent : ""),
       fields: {
         round: form.dataset.round,
-        village: form.elements.village.value,
-        spot: form.elements.spot.value,
-        item: form.elements.item.value,
+        village: el("village").value,
+        spot: el("spot").value,
+        item: el("item").value,
         count: String(count),
-        note: form.elements.note.value,
+        note: el("note").value,
         found_at: now.toISOString(),
         photo_taken_at: photos.length ? new Date(photos[0].taken).toISOString() : "",
         lat: coords ? String(coords.latitude) : "",
@@ -176,10 +187,21 @@
       photos: photos,
     };
     await put(entry);
-    form.elements.note.value = ""; form.elements.photos.value = ""; form.elements.count.value = "1";
+    el("note").value = ""; el("photos").value = ""; el("count").value = "1";
     await refresh();
     flush();
   });
+
+  // Only the chosen village's spots are offered.
+  function filterSpots() {
+    var v = el("village").value, spot = el("spot");
+    Array.prototype.forEach.call(spot.options, function (o) {
+      o.hidden = !!o.value && o.dataset.village !== v;
+    });
+    if (spot.selectedOptions[0] && spot.selectedOptions[0].hidden) spot.value = "";
+  }
+  el("village").addEventListener("change", filterSpots);
+  filterSpots();
 
   window.addEventListener("online", flush);
   window.addEventListener("offline", refresh);
