@@ -274,3 +274,11 @@ def test_capture_endpoint_is_idempotent_and_reports_bad_input(world):
         "/inspections/capture/", {**data, "client_key": "x", "photos": photo()}
     )
     assert cadre.status_code == 404
+
+
+def test_the_village_home_lists_open_orders_and_the_office_the_ones_to_accept(world):
+    f = make_finding(world, world.villages[0])
+    home = world.client("village").get("/").content.decode()
+    assert f.item.name in home and "人居环境整改" in home
+    services.submit_rectification(f, photo=photo(), acting_user=world.users["village"])
+    assert "待验收整改" in world.client("staff").get("/").content.decode()
