@@ -103,7 +103,11 @@ def _spots(ctx) -> list[Spot]:
 
 
 def _week(ctx, rng, monday: date, ducha, items, today: date, calendar):
-    start = _at(monday, 8, 30) + timedelta(days=rng.randint(0, 3))
+    day = monday + timedelta(days=rng.randint(0, 3))
+    if day.year != monday.year:  # the year's last week stays in the year
+        day = date(monday.year, 12, 31)
+    day = max(day, date(ctx.year, 1, 2))  # the week of New Year's Day: after the holiday
+    start = _at(day, 8, 30)
     rnd = services.draw_round(
         town=ctx.town,
         starts_at=start,
@@ -188,15 +192,15 @@ def _rectify(ctx, rng, finding, ducha, today, calendar):
 
 
 def _publish(ctx, ducha, first: date, today: date):
+    """Each finished month's ranking, published at month end (评比 on the last day)."""
     month = first.replace(day=1)
     while True:
         nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        if nxt > today:
+        when = _at(nxt - timedelta(days=1), 17)
+        if when > timezone.now():
             break
         if not RankingPublication.all_objects.filter(town=ctx.town, month=month).exists():
-            services.publish_ranking(
-                town=ctx.town, month=month, acting_user=ducha, when=_at(nxt + timedelta(days=2), 10)
-            )
+            services.publish_ranking(town=ctx.town, month=month, acting_user=ducha, when=when)
         month = nxt
 
 
@@ -226,7 +230,8 @@ def build(ctx):
             items = {i.code: i for i in ChecklistItem.objects.filter(section__checklist=checklist)}
             calendar = get_calendar(ctx.town)
             start = date(ctx.year, 1, 1)
-            for monday in _mondays(start, today - timedelta(days=1)):
+            first_monday = start - timedelta(days=start.weekday())  # the week of 1 January
+            for monday in _mondays(first_monday, today - timedelta(days=1)):
                 if monday.year > ctx.year and ctx.current_year is None:
                     break
                 if _at(monday, 8, 30) > timezone.now():
