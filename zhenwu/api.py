@@ -19,6 +19,7 @@ from zhenwu.core.api import (
 from zhenwu.core.api_base import TokenAuth, session_auth, validation_detail
 from zhenwu.core.asof import AsOfError
 from zhenwu.enterprises.api import router as enterprises_router
+from zhenwu.inspections.api import router as inspections_router
 from zhenwu.investment.api import router as investment_router
 from zhenwu.labor.api import router as labor_router
 from zhenwu.plan.api import router as plan_router
@@ -193,3 +194,4 @@ api.add_router("", investment_router)
 api.add_router("", enterprises_router)
 api.add_router("", projects_router)
 api.add_router("", labor_router)
+api.add_router("", inspections_router)

@@ -39,6 +39,7 @@ IN_SCOPE, OTHER_VILLAGE, OTHER_TOWN = "in scope", "other village", "other town"
 #:           "all" (every town), "other" (only the other town: it is that town's admin).
 #:   writes: None, "town" (everything in its town), "module" (its departments' modules, never
 #:           the platform's reference data), "village" (village records of its villages),
+#:           "inspections" (the inspections module of its town: 督查员),
 #:           "other" (everything in the other town).
 POLICY = {
     "admin": ("town", "town"),
@@ -46,7 +47,7 @@ POLICY = {
     "staff": ("town", "module"),  # 综合专班: every domain module
     "staff_nomodule": ("town", None),  # staff of no module here: reads only
     "village": ("village", "village"),  # cadre of 村1 (村2 is "another village")
-    "inspector": ("town", None),  # writes only the inspections module (none yet)
+    "inspector": ("town", "inspections"),  # writes only the inspections module
     "viewer": ("all", None),  # city/county
     "other_admin": ("other", "other"),  # another town's administrator
 }
@@ -94,6 +95,8 @@ def may_write(role, resource, position=None) -> bool:
         return False
     if writes == "town":
         return True
+    if writes == "inspections":
+        return _module(resource) == "inspections"
     if _module(resource) == "core":
         return False
     if writes == "module":

@@ -1,0 +1,93 @@
+"""Forms of the inspections module: each saves through the module's services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from zhenwu.core import services as core
+from zhenwu.core.forms import ResourceForm
+from zhenwu.core.models import Role, User
+from zhenwu.inspections import services
+from zhenwu.inspections.models import Finding, Round
+
+ROUND_FIELDS = ["title", "kind", "starts_at", "ends_on", "checklist", "inspectors", "note"]
+
+
+class RoundForm(ResourceForm):
+    """A new round draws its units and spots (`services.draw_round`); an edit changes the
+    round's own fields."""
+
+    class Meta:
+        model = Round
+        fields = ROUND_FIELDS
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        town = self.town()
+        self.fields["inspectors"].queryset = User.objects.filter(
+            town=town, is_active=True, role__in=[Role.INSPECTOR, Role.STAFF, Role.ADMIN]
+        )
+        self.fields["checklist"].required = False
+        self.fields["ends_on"].required = False
+        self.fields["title"].required = False
+        self.fields[
+            "title"
+        ].help_text = "留空则按日期自动命名；保存后系统随机抽取本轮检查的村和点位"
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("starts_at")
+        if start and not data.get("ends_on"):
+            from django.utils import timezone
+
+            data["ends_on"] = timezone.localtime(start).date()
+        return data
+
+    def _post_clean(self):
+        # The checklist is chosen by the service on create.
+        if not self.instance.pk and not self.cleaned_data.get("checklist"):
+            self.instance.checklist = services.default_checklist(self.town())
+        super()._post_clean()
+
+    def save_via_service(self, acting_user):
+        d = self.cleaned_data
+        if self.instance.pk:
+            data = {n: d[n] for n in ROUND_FIELDS if n in d and n != "inspectors"}
+            if not data.get("checklist"):
+                data.pop("checklist", None)
+            return core.update_object(
+                self.instance,
+                data=data,
+                acting_user=acting_user,
+                expected_version=d.get("version"),
+                m2m={"inspectors": list(d.get("inspectors") or [])},
+            )
+        return services.draw_round(
+            town=self.town(),
+            starts_at=d["starts_at"],
+            kind=d["kind"],
+            title=d.get("title") or "",
+            inspectors=list(d.get("inspectors") or []),
+            acting_user=acting_user,
+        )
+
+
+class FindingForm(ResourceForm):
+    class Meta:
+        model = Finding
+        fields = ["count", "note", "responsible", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def save_via_service(self, acting_user):
+        d = self.cleaned_data
+        return services.update_finding(
+            self.instance,
+            data={n: d[n] for n in ("count", "note", "responsible", "deadline") if n in d},
+            acting_user=acting_user,
+            expected_version=d.get("version"),
+        )

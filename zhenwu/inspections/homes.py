@@ -1,0 +1,66 @@
+"""人居环境 on the role homes: the village's open rectification orders (overdue first), and the
+inspectors' and 人居办's queue of after-photos waiting for acceptance."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from zhenwu.core import scoping
+from zhenwu.core.homes import HomeItem, HomeSection, register_village_section, register_work_queue
+from zhenwu.inspections.models import OPEN_STATUSES, Finding, FindingStatus
+
+
+@register_village_section("inspections", "人居环境整改", order=45)
+def village_findings(user, villages, today):
+    qs = scoping.restrict(
+        Finding.objects.filter(village__in=villages, status__in=OPEN_STATUSES), user
+    ).select_related("village", "item")
+    items = []
+    for f in qs.order_by("deadline", "pk")[:20]:
+        overdue = f.is_overdue(today)
+        note = f"{f.village.name} · {f.get_status_display()}"
+        if f.deadline:
+            note += f" · 时限 {f.deadline:%Y-%m-%d}"
+        items.append(
+            HomeItem(
+                title=f.item.name,
+                url=reverse("inspections:finding_detail", args=[f.pk]) + "#rectification",
+                note=note,
+                action="整改",
+                overdue=overdue,
+            )
+        )
+    return HomeSection(
+        key="inspections",
+        label="人居环境整改",
+        items=items,
+        total=qs.count(),
+        list_url=reverse("inspections:finding_list"),
+        empty="本村暂无待整改问题",
+    )
+
+
+@register_work_queue("inspections", "待验收整改", order=45)
+def waiting_acceptance(user, today):
+    if user.town_id is None:
+        return None
+    qs = scoping.restrict(
+        Finding.objects.filter(status=FindingStatus.SUBMITTED), user, scoping.CHANGE
+    ).select_related("village", "item")
+    items = [
+        HomeItem(
+            title=f"{f.village.name} · {f.item.name}",
+            url=reverse("inspections:finding_detail", args=[f.pk]) + "#rectification",
+            note=f"整改时限 {f.deadline:%Y-%m-%d}" if f.deadline else "",
+            action="验收",
+        )
+        for f in qs.order_by("rectified_at", "pk")[:15]
+    ]
+    return HomeSection(
+        key="inspections-accept",
+        label="待验收整改",
+        items=items,
+        total=qs.count(),
+        list_url=reverse("inspections:finding_list") + "?status=submitted",
+        empty="暂无待验收的整改",
+    )

@@ -1,0 +1,512 @@
+"""Writes of the inspections module. Each takes `acting_user`, is atomic, validates with
+`full_clean()` (through `core.services`) and lands in the change log."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from zhenwu.core import services
+from zhenwu.core.models import Role, User, Village
+from zhenwu.core.workcalendar import get_calendar
+from zhenwu.inspections import rules
+from zhenwu.inspections.models import (
+    OPEN_STATUSES,
+    Checklist,
+    ChecklistItem,
+    ChecklistSection,
+    Finding,
+    FindingStatus,
+    RankingPublication,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Sheet,
+    Spot,
+)
+
+# The default 100-point sheet (domain-rules §4): (section, points, [(code, name, deduction,
+# cap, zeroes section, photo required, deadline in working days)]).
+DEFAULT_SHEET = [
+    ("户厕", 15, [("A1", "户厕不能正常使用（每自然村抽5户）", "2", "15", False, True, 7)]),
+    (
+        "垃圾与焚烧",
+        15,
+        [
+            ("B1", "可见垃圾、死禽死畜、农药包装、废弃农膜", "1", "15", False, True, 0),
+            ("B2", "露天焚烧秸秆或垃圾", "15", "15", True, True, 0),
+        ],
+    ),
+    ("房前屋后", 15, [("C1", "房前屋后三堆两垛（柴草、粪土、杂物）", "1", "15", False, True, 3)]),
+    ("道路巷道", 10, [("D1", "道路巷道泥泞、污水横流、杂物堆放", "1", "10", False, True, 3)]),
+    ("垃圾收运", 10, [("E1", "垃圾桶满溢、破损或未分类", "1", "10", False, True, 0)]),
+    ("沟渠河塘", 15, [("F1", "主干沟渠、河塘漂浮垃圾和杂草", "0.5", "15", False, True, 7)]),
+    ("公厕", 5, [("G1", "公厕脏乱破损、露天粪缸", "1", "5", False, True, 3)]),
+    ("乱贴乱画", 5, [("H1", "乱贴乱画、小广告", "0.5", "5", False, True, 3)]),
+    (
+        "长效机制",
+        10,
+        [("I1", "保洁员、村规民约、积分制、红黑榜未落实", "5", "10", False, False, 7)],
+    ),
+]
+
+
+@transaction.atomic
+def default_checklist(town, *, acting_user=None) -> Checklist:
+    """The town's active checklist; the default 100-point sheet is created on first use."""
+    checklist = Checklist.objects.filter(town=town, is_active=True).order_by("-edition").first()
+    if checklist is not None:
+        return checklist
+    checklist = services.create_object(
+        Checklist,
+        town=town,
+        data={"name": "农村人居环境整治评分细则", "edition": 1},
+        acting_user=acting_user,
+    )
+    for order, (name, points, items) in enumerate(DEFAULT_SHEET, start=1):
+        section = services.create_object(
+            ChecklistSection,
+            town=town,
+            data={"checklist": checklist, "name": name, "points": Decimal(points), "order": order},
+            acting_user=acting_user,
+        )
+        for i, (code, label, ded, cap, zeroes, photo, days) in enumerate(items, start=1):
+            services.create_object(
+                ChecklistItem,
+                town=town,
+                data={
+                    "section": section,
+                    "code": code,
+                    "name": label,
+                    "deduction": Decimal(ded),
+                    "cap": Decimal(cap),
+                    "zeroes_section": zeroes,
+                    "photo_required": photo,
+                    "deadline_days": days,
+                    "order": i,
+                },
+                acting_user=acting_user,
+            )
+    return checklist
+
+
+def checklist_rules(checklist: Checklist):
+    """(sections {name: points}, items {code: ItemRule}) of a checklist, in two queries."""
+    sections = {s.name: s.points for s in ChecklistSection.objects.filter(checklist=checklist)}
+    items = {
+        i.code: rules.ItemRule(i.code, i.section.name, i.deduction, i.cap, i.zeroes_section)
+        for i in ChecklistItem.objects.filter(section__checklist=checklist).select_related(
+            "section"
+        )
+    }
+    return sections, items
+
+
+def rescore(sheet: Sheet, *, acting_user=None, cache=None) -> Sheet:
+    """Recompute a sheet's score from its findings (recurrences weigh the multiplier)."""
+    checklist = sheet.round.checklist
+    sections, items = cache if cache is not None else checklist_rules(checklist)
+    hits = [
+        rules.Hit(code, count, checklist.recurrence_multiplier if rec else Decimal(1))
+        for code, count, rec in Finding.objects.filter(sheet=sheet).values_list(
+            "item__code", "count", "is_recurrence"
+        )
+    ]
+    result = rules.score_sheet(sections, items, hits, sheet.not_applicable or [])
+    if sheet.score != result.score or sheet.rescaled != result.rescaled:
+        sheet.score = result.score
+        sheet.rescaled = result.rescaled
+        with services.attributed(acting_user):
+            sheet.save()
+    return sheet
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def _village_spots(town) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {
+        v: [] for v in Village.objects.filter(town=town).values_list("pk", flat=True)
+    }
+    for vid, sid in Spot.objects.filter(town=town, is_active=True).values_list("village", "pk"):
+        out.setdefault(vid, []).append(sid)
+    return out
+
+
+@transaction.atomic
+def draw_round(
+    *,
+    town,
+    starts_at: datetime,
+    acting_user,
+    inspectors=(),
+    kind: str = RoundKind.UNANNOUNCED,
+    title: str = "",
+    rng: random.Random | None = None,
+    days: int = 1,
+) -> Round:
+    """Create a round and draw its units and spots (`rules.draw`): units short of the month's
+    minimum first, no spot twice in a row for a unit. Secret until `starts_at`."""
+    checklist = default_checklist(town, acting_user=acting_user)
+    start_day = timezone.localtime(starts_at).date()
+    month = start_day.replace(day=1)
+    rng = rng or random.SystemRandom()
+    spots = _village_spots(town)
+    visits = dict(
+        Sheet.objects.filter(town=town, month=month)
+        .values_list("village")
+        .annotate(n=Count("pk"))
+        .values_list("village", "n")
+    )
+    last: dict[int, list[int]] = {}
+    for vid, spot_ids in (
+        Sheet.objects.filter(town=town, round__starts_at__lt=starts_at)
+        .order_by("village", "-round__starts_at")
+        .values_list("village", "spot_ids")
+    ):
+        last.setdefault(vid, spot_ids or [])
+    units = len(spots) if kind != RoundKind.UNANNOUNCED else checklist.units_per_round
+    drawn = rules.draw(
+        spots,
+        units_per_round=units,
+        spots_per_unit=checklist.spots_per_unit,
+        visits_this_month=visits,
+        min_visits=checklist.min_visits_per_month,
+        last_spots=last,
+        rng=rng,
+    )
+    label = dict(RoundKind.choices)[kind]
+    rnd = services.create_object(
+        Round,
+        town=town,
+        data={
+            "title": title or f"{start_day:%Y年%m月%d日}{label}",
+            "kind": kind,
+            "starts_at": starts_at,
+            "ends_on": start_day + timedelta(days=max(days, 1) - 1),
+            "checklist": checklist,
+        },
+        acting_user=acting_user,
+        m2m={"inspectors": list(inspectors)},
+    )
+    full = rules.score_sheet(*checklist_rules(checklist), []).score  # no findings: 100
+    for vid in sorted(drawn):
+        services.create_object(
+            Sheet,
+            town=town,
+            data={
+                "round": rnd,
+                "village_id": vid,
+                "spot_ids": drawn[vid],
+                "month": month,
+                "score": full,
+            },
+            acting_user=acting_user,
+        )
+    return rnd
+
+
+@transaction.atomic
+def close_round(rnd: Round, *, acting_user, expected_version=None) -> Round:
+    if rnd.status == RoundStatus.CLOSED:
+        raise ValidationError({"status": "本轮检查已结束。"})
+    return services.update_object(
+        rnd,
+        data={"status": RoundStatus.CLOSED},
+        acting_user=acting_user,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def set_not_applicable(sheet: Sheet, *, codes: list[str], acting_user) -> Sheet:
+    _, items = checklist_rules(sheet.round.checklist)
+    unknown = [c for c in codes if c not in items]
+    if unknown:
+        raise ValidationError({"not_applicable": f"未知的评分项：{'、'.join(unknown)}"})
+    services.update_object(
+        sheet, data={"not_applicable": sorted(set(codes))}, acting_user=acting_user
+    )
+    return rescore(sheet, acting_user=acting_user)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def max_count(item: ChecklistItem) -> int:
+    """How many occurrences one finding of the item may record (its cap reached)."""
+    return max(1, math.ceil(item.cap / item.deduction))
+
+
+def _responsible(village) -> User | None:
+    return (
+        User.objects.filter(role=Role.VILLAGE, villages=village, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_finding(
+    *,
+    rnd: Round,
+    village,
+    item: ChecklistItem,
+    acting_user,
+    count: int = 1,
+    spot: Spot | None = None,
+    note: str = "",
+    found_at: datetime | None = None,
+    lat=None,
+    lng=None,
+    photos=(),
+    photo_taken_at: datetime | None = None,
+    client_key: str = "",
+) -> tuple[Finding, bool]:
+    """Record a finding (and its rectification order). Returns (finding, created): a re-sent
+    `client_key` returns the finding already stored, never a duplicate."""
+    town = rnd.town
+    client_key = (client_key or "")[:64]
+    if client_key:
+        existing = Finding.all_objects.filter(town=town, client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    errors: dict[str, str] = {}
+    if item.section.checklist_id != rnd.checklist_id:
+        errors["item"] = "该评分项不属于本轮使用的评分细则。"
+    if village.town_id != town.pk:
+        errors["village"] = "该村（社区）不属于本镇。"
+    if spot is not None and spot.village_id != village.pk:
+        errors["spot"] = f"点位「{spot.name}」不属于{village.name}。"
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        errors["count"] = "处数必须是整数。"
+        count = 0
+    if not errors.get("count"):
+        if count < 1:
+            errors["count"] = "处数至少为1。"
+        elif count > max_count(item):
+            errors["count"] = (
+                f"处数 {count} 超过「{item.name}」的扣分上限"
+                f"（每处扣{item.deduction:g}分，最多扣{item.cap:g}分，即最多{max_count(item)}处）。"
+            )
+    if item.photo_required and not photos:
+        errors["photos"] = f"「{item.name}」必须上传现场照片。"
+    now = timezone.now()
+    found_at = found_at or now
+    if not rnd.started and found_at < rnd.starts_at:
+        errors["round"] = "本轮检查尚未开始，不能登记问题。"
+    if errors:
+        raise ValidationError(errors)
+    flags = rules.photo_flags(
+        taken_at=photo_taken_at,
+        round_start=rnd.starts_at,
+        position=(float(lat), float(lng)) if lat is not None and lng is not None else None,
+        spot_position=(float(spot.lat), float(spot.lng)) if spot and spot.lat is not None else None,
+    )
+    if rnd.status == RoundStatus.CLOSED:
+        flags.append("本轮结束后才送达（离线登记），请督查员核实")
+    checklist = rnd.checklist
+    sheet = Sheet.objects.filter(round=rnd, village=village).first()
+    if sheet is None:
+        sheet = services.create_object(
+            Sheet,
+            town=town,
+            data={"round": rnd, "village": village, "spot_ids": [spot.pk] if spot else []},
+            acting_user=acting_user,
+        )
+    found_on = timezone.localtime(found_at).date()
+    previous = None
+    if spot is not None:
+        previous = (
+            Finding.objects.filter(
+                town=town,
+                spot=spot,
+                item__code=item.code,
+                status=FindingStatus.ACCEPTED,
+                found_at__lt=found_at,
+            )
+            .order_by("-accepted_at")
+            .first()
+        )
+    recurrence = bool(
+        previous
+        and rules.is_recurrence(
+            timezone.localtime(previous.accepted_at).date(),
+            found_on,
+            checklist.recurrence_window_days,
+        )
+    )
+    rule = rules.ItemRule(item.code, "", item.deduction, item.cap, item.zeroes_section)
+    weight = checklist.recurrence_multiplier if recurrence else Decimal(1)
+    data = {
+        "round": rnd,
+        "sheet": sheet,
+        "village": village,
+        "spot": spot,
+        "item": item,
+        "count": count,
+        "note": (note or "")[:300],
+        "found_at": found_at,
+        "lat": lat,
+        "lng": lng,
+        "inspector": acting_user if getattr(acting_user, "pk", None) else None,
+        "client_key": client_key,
+        "flags": flags,
+        "is_recurrence": recurrence,
+        "recurrence_of": previous if recurrence else None,
+        "deduction": rules.item_deduction(rule, count, weight),
+        "deadline": rules.rectification_deadline(found_on, item.deadline_days, get_calendar(town)),
+        "responsible": _responsible(village),
+    }
+    try:
+        with transaction.atomic():
+            finding = services.create_object(Finding, town=town, data=data, acting_user=acting_user)
+    except IntegrityError:
+        # The same key sent twice at the same moment: the other request stored it.
+        existing = Finding.all_objects.filter(town=town, client_key=client_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    for photo in photos:
+        services.add_attachment(finding, uploaded=photo, acting_user=acting_user, caption="整改前")
+    rescore(sheet, acting_user=acting_user)
+    return finding, True
+
+
+@transaction.atomic
+def update_finding(finding: Finding, *, data: dict, acting_user, expected_version=None) -> Finding:
+    """Edit a finding's count, item, note or spot (a stale version is refused: 409)."""
+    allowed = {"count", "note", "spot", "item", "responsible", "deadline"}
+    data = {k: v for k, v in data.items() if k in allowed}
+    if getattr(acting_user, "role", None) == Role.VILLAGE:
+        changed = [
+            k
+            for k in ("count", "item", "spot", "deadline")
+            if k in data and data[k] != getattr(finding, k)
+        ]
+        if changed:
+            label = Finding._meta.get_field(changed[0]).verbose_name
+            raise ValidationError({changed[0]: f"村干部不能修改检查问题的「{label}」。"})
+    item = data.get("item", finding.item)
+    count = data.get("count", finding.count)
+    if count is not None and int(count) > max_count(item):
+        raise ValidationError(
+            {"count": f"处数 {count} 超过「{item.name}」的扣分上限（最多{max_count(item)}处）。"}
+        )
+    weight = finding.round.checklist.recurrence_multiplier if finding.is_recurrence else Decimal(1)
+    rule = rules.ItemRule(item.code, "", item.deduction, item.cap, item.zeroes_section)
+    data["deduction"] = rules.item_deduction(rule, int(count), weight)
+    finding = services.update_object(
+        finding, data=data, acting_user=acting_user, expected_version=expected_version
+    )
+    rescore(finding.sheet, acting_user=acting_user)
+    return finding
+
+
+@transaction.atomic
+def submit_rectification(
+    finding: Finding, *, photo, acting_user, note: str = "", when: datetime | None = None
+) -> Finding:
+    """The village uploads the after-photo from the same spot."""
+    if finding.status == FindingStatus.ACCEPTED:
+        raise ValidationError({"photo": "该问题已验收销号，不能再上传整改照片。"})
+    if finding.status == FindingStatus.SUBMITTED:
+        raise ValidationError({"photo": "整改照片已上传，正在等待督查员验收。"})
+    if photo is None:
+        raise ValidationError({"photo": "请上传整改后的现场照片（与整改前同一位置）。"})
+    finding = services.update_object(
+        finding,
+        data={
+            "status": FindingStatus.SUBMITTED,
+            "rectified_at": when or timezone.now(),
+            "rectification_note": (note or "")[:300],
+        },
+        acting_user=acting_user,
+    )
+    services.add_attachment(finding, uploaded=photo, acting_user=acting_user, caption="整改后")
+    return finding
+
+
+def may_verify(user) -> bool:
+    """Inspectors, the module's editors and administrators accept or return; never the
+    village that did the work."""
+    from zhenwu.core import scoping
+
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.role != Role.VILLAGE
+        and scoping.can_write_model(user, Finding)
+    )
+
+
+@transaction.atomic
+def accept(finding: Finding, *, acting_user, when: datetime | None = None) -> Finding:
+    if not may_verify(acting_user):
+        raise ValidationError({"status": "只有督查员或人居办可以验收销号。"})
+    if finding.status != FindingStatus.SUBMITTED:
+        raise ValidationError({"status": "只有已上传整改照片的问题才能验收销号。"})
+    return services.update_object(
+        finding,
+        data={
+            "status": FindingStatus.ACCEPTED,
+            "accepted_at": when or timezone.now(),
+            "accepted_by": acting_user,
+            "return_note": "",
+        },
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def send_back(finding: Finding, *, note: str, acting_user) -> Finding:
+    if not may_verify(acting_user):
+        raise ValidationError({"status": "只有督查员或人居办可以退回整改。"})
+    if finding.status != FindingStatus.SUBMITTED:
+        raise ValidationError({"status": "只有已上传整改照片的问题才能退回。"})
+    if not (note or "").strip():
+        raise ValidationError({"return_note": "请写明退回原因。"})
+    return services.update_object(
+        finding,
+        data={"status": FindingStatus.RETURNED, "return_note": note.strip()[:300]},
+        acting_user=acting_user,
+    )
+
+
+def escalate_overdue(today: date) -> int:
+    """Job: mark open orders past their deadline as escalated (shown to the leaders)."""
+    n = 0
+    for finding in Finding.objects.filter(
+        status__in=OPEN_STATUSES, deadline__lt=today, escalated=False
+    ):
+        finding.escalated = True
+        with services.attributed(None):
+            finding.save()
+        n += 1
+    return n
+
+
+@transaction.atomic
+def publish_ranking(*, town, month: date, acting_user, when: datetime | None = None):
+    month = month.replace(day=1)
+    if RankingPublication.objects.filter(town=town, month=month).exists():
+        raise ValidationError({"month": f"{month:%Y年%m月}的评比已发布。"})
+    return services.create_object(
+        RankingPublication,
+        town=town,
+        data={"month": month, "published_at": when or timezone.now()},
+        acting_user=acting_user,
+    )
+
+
+def open_q() -> Q:
+    return Q(status__in=OPEN_STATUSES)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from zhenwu.inspections import views
+from zhenwu.inspections.resources import finding_resource, round_resource, spot_resource
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("inspections/<int:pk>/capture/", views.CaptureView.as_view(), name="capture"),
+    path("capture/", views.CaptureSubmitView.as_view(), name="capture_submit"),
+    path("findings/<int:pk>/rectify/", views.RectifyView.as_view(), name="rectify"),
+    path("findings/<int:pk>/verify/", views.VerifyView.as_view(), name="verify"),
+    path("rankings/", views.RankingView.as_view(), name="ranking"),
+    path("rankings/publish/", views.PublishView.as_view(), name="publish"),
+    *round_resource.urls(),
+    *finding_resource.urls(),
+    *spot_resource.urls(),
+]

@@ -1,0 +1,316 @@
+"""Pages beyond the generic surface: the phone capture of a round (works offline, see
+static/inspections/js/capture.js), rectification (after-photo, 销号, 退回), the monthly
+ranking with its printable bulletin and .xlsx. They parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views import View
+
+from zhenwu.core import scoping
+from zhenwu.core.models import Town, Village
+from zhenwu.core.services import StaleEdit
+from zhenwu.core.views.generic import safe_next
+from zhenwu.inspections import selectors, services
+from zhenwu.inspections.models import (
+    ChecklistItem,
+    Finding,
+    RankingPublication,
+    Round,
+    Sheet,
+    Spot,
+)
+
+
+def _town(request):
+    user = request.user
+    if user.town is not None:
+        return user.town
+    towns = scoping.restrict(Town.objects.order_by("pk"), user)
+    wanted = request.GET.get("town", "")
+    town = (towns.filter(pk=int(wanted)) if wanted.isdigit() else towns).first()
+    if town is None:
+        raise Http404
+    return town
+
+
+class CaptureView(LoginRequiredMixin, View):
+    """/inspections/inspections/<pk>/capture/ — the inspector's phone page for one round."""
+
+    def get(self, request, pk):
+        rnd = get_object_or_404(scoping.restrict(Round.objects.all(), request.user), pk=pk)
+        if not services.may_verify(request.user):
+            raise Http404
+        sheets = list(Sheet.objects.filter(round=rnd).select_related("village"))
+        spot_ids = {s for sh in sheets for s in (sh.spot_ids or [])}
+        spots = {s.pk: s for s in Spot.objects.filter(town=rnd.town)}
+        villages = list(Village.objects.filter(town=rnd.town).order_by("order", "pk"))
+        items = list(
+            ChecklistItem.objects.filter(section__checklist=rnd.checklist).select_related("section")
+        )
+        data = {
+            "round": rnd.pk,
+            "villages": [{"id": v.pk, "name": v.name} for v in villages],
+            "drawn": {sh.village_id: sh.spot_ids for sh in sheets},
+            "spots": [
+                {"id": s.pk, "name": s.name, "village": s.village_id, "drawn": s.pk in spot_ids}
+                for s in spots.values()
+            ],
+            "items": [
+                {
+                    "id": i.pk,
+                    "name": f"{i.code} {i.name}",
+                    "photo": i.photo_required,
+                    "max": services.max_count(i),
+                }
+                for i in items
+            ],
+        }
+        return render(
+            request,
+            "inspections/capture.html",
+            {
+                "round": rnd,
+                "sheets": sheets,
+                "spots": spots,
+                "data": data,
+                "findings": Finding.objects.filter(round=rnd)
+                .select_related("village", "item", "spot")
+                .order_by("-found_at")[:50],
+            },
+        )
+
+
+def _decimal_or_none(value):
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return None
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return d.quantize(Decimal("0.000001")) if abs(d) <= 180 else None
+
+
+class CaptureSubmitView(LoginRequiredMixin, View):
+    """POST /inspections/capture/ — one finding with its photos (multipart), from the page or
+    from the offline queue. JSON answer; a re-sent `client_key` is not stored twice."""
+
+    def post(self, request):
+        user = request.user
+        p = request.POST
+        rnd = None
+        if p.get("round", "").isdigit():
+            rnd = scoping.restrict(Round.all_objects.all(), user).filter(pk=int(p["round"])).first()
+        if rnd is None or not services.may_verify(user):
+            return JsonResponse(
+                {"ok": False, "errors": {"round": "轮次不存在或您无权登记。"}}, status=404
+            )
+        errors = {}
+
+        def pick(model, name, label, **filters):
+            raw = p.get(name, "")
+            if not raw:
+                return None
+            if not raw.isdigit():
+                errors[name] = f"{label}无效。"
+                return None
+            obj = model.objects.filter(pk=int(raw), **filters).first()
+            if obj is None:
+                errors[name] = f"{label}不存在。"
+            return obj
+
+        village = pick(Village, "village", "村（社区）", town=rnd.town)
+        item = pick(ChecklistItem, "item", "问题类型", section__checklist=rnd.checklist)
+        spot = pick(Spot, "spot", "点位", town=rnd.town)
+        if village is None and "village" not in errors:
+            errors["village"] = "请选择村（社区）。"
+        if item is None and "item" not in errors:
+            errors["item"] = "请选择问题类型。"
+        if errors:
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
+
+        def when(name):
+            value = parse_datetime(p.get(name, "") or "")
+            if value is not None and timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            return value
+
+        try:
+            finding, created = services.record_finding(
+                rnd=rnd,
+                village=village,
+                item=item,
+                spot=spot,
+                count=p.get("count", "1"),
+                note=p.get("note", ""),
+                found_at=min(when("found_at") or timezone.now(), timezone.now()),
+                lat=_decimal_or_none(p.get("lat")),
+                lng=_decimal_or_none(p.get("lng")),
+                photos=request.FILES.getlist("photos"),
+                photo_taken_at=when("photo_taken_at"),
+                client_key=p.get("client_key", ""),
+                acting_user=user,
+            )
+        except ValidationError as exc:
+            errs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return JsonResponse(
+                {"ok": False, "errors": {k: "；".join(v) for k, v in errs.items()}}, status=400
+            )
+        return JsonResponse(
+            {
+                "ok": True,
+                "id": finding.pk,
+                "created": created,
+                "flags": finding.flags,
+                "url": finding.get_absolute_url(),
+            },
+            status=201 if created else 200,
+        )
+
+
+def _finding(request, pk, action=scoping.VIEW):
+    return get_object_or_404(scoping.restrict(Finding.objects.all(), request.user, action), pk=pk)
+
+
+def _back(request, finding):
+    return HttpResponseRedirect(safe_next(request, finding.get_absolute_url()))
+
+
+class RectifyView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        finding = _finding(request, pk, scoping.CHANGE)
+        try:
+            services.submit_rectification(
+                finding,
+                photo=request.FILES.get("photo"),
+                note=request.POST.get("note", ""),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "整改照片已上传，等待督查员验收。")
+        return _back(request, finding)
+
+
+class VerifyView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        finding = _finding(request, pk, scoping.CHANGE)
+        try:
+            if request.POST.get("decision") == "accept":
+                services.accept(finding, acting_user=request.user)
+                messages.success(request, "已验收销号。")
+            else:
+                services.send_back(
+                    finding, note=request.POST.get("note", ""), acting_user=request.user
+                )
+                messages.success(request, "已退回重新整改。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except StaleEdit as exc:
+            messages.error(request, exc.message)
+        return _back(request, finding)
+
+
+class RankingView(LoginRequiredMixin, View):
+    """/inspections/rankings/?month=YYYY-MM — the month's ranking; `&format=xlsx` the sheet,
+    `&print=1` the printable bulletin."""
+
+    def get(self, request):
+        town = _town(request)
+        today = timezone.localdate()
+        raw = request.GET.get("month", "").strip()
+        month = selectors.parse_month(raw)
+        if month is None:
+            if raw:
+                messages.error(request, f"月份「{raw[:10]}」无效（应为 YYYY-MM），已显示本月。")
+            month = today.replace(day=1)
+        rows = selectors.monthly_ranking(town, month)
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(town, month, rows)
+        published = scoping.restrict(
+            RankingPublication.objects.filter(town=town, month=month), request.user
+        ).first()
+        prev = selectors.previous_month(month)
+        nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return render(
+            request,
+            "inspections/ranking.html",
+            {
+                "town": town,
+                "month": month,
+                "rows": rows,
+                "average": selectors.town_average(rows),
+                "published": published,
+                "may_publish": services.may_verify(request.user) and published is None,
+                "prev": prev,
+                "next": nxt,
+                "print": request.GET.get("print") == "1",
+            },
+        )
+
+
+class PublishView(LoginRequiredMixin, View):
+    def post(self, request):
+        town = _town(request)
+        month = selectors.parse_month(request.POST.get("month"))
+        if month is None or not services.may_verify(request.user):
+            raise Http404
+        try:
+            services.publish_ranking(town=town, month=month, acting_user=request.user)
+            messages.success(request, f"{month:%Y年%m月}评比结果已发布。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return HttpResponseRedirect(f"/inspections/rankings/?month={month:%Y-%m}")
+
+
+HEADERS = ["名次", "村（社区）", "平均得分", "较上月", "评比结果", "问题数", "按期整改", "反弹"]
+
+
+def ranking_table(rows):
+    out = []
+    for r in rows:
+        out.append(
+            [
+                r.rank if r.rank is not None else "—",
+                r.village,
+                float(r.score) if r.score is not None else "未检查",
+                float(r.change) if r.change is not None else "",
+                r.flag,
+                r.findings,
+                r.rectified_on_time,
+                r.recurrences,
+            ]
+        )
+    return out
+
+
+def _xlsx(town, month, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{month:%Y-%m}评比"
+    ws.append([f"{town.name}{month:%Y年%m月}农村人居环境整治评比"])
+    ws.append(HEADERS)
+    for line in ranking_table(rows):
+        ws.append(line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ranking-{month:%Y-%m}.xlsx"'
+    return response
