@@ -121,7 +121,7 @@ def schedule_tool(request):
     if mode not in ("backward", "forward"):
         return _unprocessable(f"mode 取值无效：{mode!r}（应为 backward 或 forward）")
     cal_name = body.get("calendar", "cn-workdays")
-    if cal_name not in CALENDARS:
+    if not isinstance(cal_name, str) or cal_name not in CALENDARS:
         return _unprocessable(
             f"calendar 取值无效：{cal_name!r}（应为 cn-workdays 或 calendar-days）"
         )

@@ -85,6 +85,7 @@ def test_tool_calendar_days(world):
         ({"mode": "backward", "tasks": [T("A", 1)]}, "deadline"),
         ({"mode": "sideways", "start": "2025-06-09", "tasks": [T("A", 1)]}, "mode"),
         ({"mode": "forward", "start": "2025-06-09", "calendar": "lunar", "tasks": [T("A", 1)]}, "calendar"),
+        ({"mode": "backward", "deadline": "2025-06-09", "calendar": {}, "tasks": []}, "calendar"),
         ({"mode": "forward", "start": "2025-06-09", "tasks": [{"key": "A", "duration": "x"}]}, "「A」"),
         ({"mode": "forward", "start": "2025-06-09", "tasks": [{"key": "A", "duration": 1, "predecessors": "B"}]}, "「A」"),
         ({"mode": "forward", "start": "2025-06-09"}, "tasks"),
