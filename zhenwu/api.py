@@ -21,6 +21,7 @@ from zhenwu.core.asof import AsOfError
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.investment.api import router as investment_router
 from zhenwu.labor.api import router as labor_router
+from zhenwu.land.api import router as land_router
 from zhenwu.plan.api import router as plan_router
 from zhenwu.projects.api import router as projects_router
 
@@ -193,3 +194,4 @@ api.add_router("", investment_router)
 api.add_router("", enterprises_router)
 api.add_router("", projects_router)
 api.add_router("", labor_router)
+api.add_router("", land_router)
