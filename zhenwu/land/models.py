@@ -140,6 +140,12 @@ class LandPriceZone(TownScopedModel):
     def __str__(self):
         return f"区片{self.zone_code}（{self.effective_from}起）"
 
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "区片地价"
+
     def clean(self):
         if (
             self.land_comp_ratio is not None
@@ -185,6 +191,12 @@ class HousePrice(TownScopedModel):
 
     def __str__(self):
         return f"{self.get_structure_display()}（{self.effective_from}起）"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "补偿标准"
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -398,7 +410,7 @@ class Parcel(_Compensated):
         indexes = [models.Index(fields=["campaign", "village"])]
 
     def __str__(self):
-        return f"地块{self.number}"
+        return self.number
 
     @property
     def computed_parts(self) -> tuple[Decimal, Decimal] | None:
@@ -556,6 +568,12 @@ class Household(_Compensated):
         return f"{self.number} {self.head_name}"
 
     @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "被征收户"
+
+    @property
     def dispute_flag(self) -> str:
         """ "有未化解矛盾" when the household has an open dispute (read with the manager's
         annotation; a household loaded otherwise asks once)."""
@@ -661,6 +679,12 @@ class Dispute(TownScopedModel):
 
     def __str__(self):
         return f"{self.household} · {self.get_kind_display()}（{self.raised_on}）"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "矛盾纠纷"
 
     def clean(self):
         errors = {}

@@ -131,8 +131,7 @@ household_resource = register(
         model=Household,
         key="households",
         list_columns=[
-            "number",
-            "head_name",
+            "record_label",
             "head_id",
             "campaign",
             "village",
@@ -160,7 +159,7 @@ dispute_resource = register(
     Resource(
         model=Dispute,
         key="disputes",
-        list_columns=["household", "kind", "raised_on", "status", "resolved_on"],
+        list_columns=["record_label", "kind", "raised_on", "status", "resolved_on"],
         search_fields=["summary", "household__head_name", "household__number"],
         filter_fields=["kind", "status"],
         form_fields=[
@@ -185,7 +184,7 @@ landprice_resource = register(
         model=LandPriceZone,
         key="land-prices",
         list_columns=[
-            "zone_code",
+            "record_label",
             "grade",
             "price_yuan_per_mu",
             "land_comp_ratio",
@@ -214,7 +213,7 @@ houseprice_resource = register(
         model=HousePrice,
         key="house-prices",
         list_columns=[
-            "structure",
+            "record_label",
             "price_yuan_per_m2",
             "uncertified_pct",
             "effective_from",
