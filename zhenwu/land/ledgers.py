@@ -9,7 +9,7 @@ from zhenwu.core import scoping
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.ledgers import Column, Ledger, register_ledger
 from zhenwu.land import rules
-from zhenwu.land.models import Campaign, Household, Parcel
+from zhenwu.land.models import Campaign, Household, HousePrice, LandPriceZone, Parcel
 
 
 def _campaign_lookup(ledger, column, user, text):
@@ -38,6 +38,28 @@ def _yuan(key, label, *syn):
     return Column(key, label, kind="amount", unit="元", synonyms=syn)
 
 
+class _LandLedger(Ledger):
+    """What both ledgers share: rows matched on (征收任务, 编号) in one query by the platform
+    (so no per-row uniqueness query), and the price table read once for every row."""
+
+    price_model = None
+    price_key = ""
+
+    def price_cache(self, user) -> dict:
+        cache = self.__dict__.get("_prices")
+        if cache is None:
+            cache = {}
+            for row in self.price_model.objects.filter(town_id=user.town_id):
+                cache.setdefault(getattr(row, self.price_key), []).append(row)
+            self._prices = cache
+        return cache
+
+    def validate(self, obj, values, user):
+        obj._keys_checked = True
+        obj._price_cache = self.price_cache(user)
+        super().validate(obj, values, user)
+
+
 COMMON_HEAD = [
     Column(
         "campaign",
@@ -51,8 +73,10 @@ COMMON_HEAD = [
 
 
 @register_ledger
-class ParcelLedger(Ledger):
+class ParcelLedger(_LandLedger):
     key = "parcels"
+    price_model = LandPriceZone
+    price_key = "zone_code"
     model = Parcel
     title = "地块台账"
     match_on = ("campaign", "number")
@@ -118,8 +142,10 @@ class ParcelLedger(Ledger):
 
 
 @register_ledger
-class HouseholdLedger(Ledger):
+class HouseholdLedger(_LandLedger):
     key = "households"
+    price_model = HousePrice
+    price_key = "structure"
     model = Household
     title = "房屋台账（被征收户）"
     match_on = ("campaign", "number")
@@ -193,3 +219,8 @@ class HouseholdLedger(Ledger):
         Column("settled_on", "结算日期", kind="date"),
         Column("cadre", "包户干部", kind="fk", synonyms=("责任干部", "包保干部")),
     ]
+
+    def validate(self, obj, values, user):
+        super().validate(obj, values, user)
+        # the stage follows the dates (the bulk write does not call save())
+        obj.stage = rules.stage_of(obj.stage_dates())

@@ -357,8 +357,8 @@ class _Compensated(TownScopedModel):
             errors["lat"] = ["纬度应在−90～90之间"]
 
     def _check_number_unique(self, errors):
-        if not (self.campaign_id and self.number):
-            return
+        if not (self.campaign_id and self.number) or getattr(self, "_keys_checked", False):
+            return  # (an import has matched every row by its key already, in one query)
         clash = (
             type(self)
             .objects.filter(campaign_id=self.campaign_id, number=self.number)
@@ -419,7 +419,11 @@ class Parcel(_Compensated):
         if not (self.price_zone and self.area_mu and self.town_id):
             return None
         on = self.agreed_on or self.registered_on or timezone.localdate()
-        rows = LandPriceZone.objects.filter(town_id=self.town_id, zone_code=self.price_zone)
+        cache = getattr(self, "_price_cache", None)  # an import reads the table once
+        if cache is not None:
+            rows = cache.get(self.price_zone, [])
+        else:
+            rows = LandPriceZone.objects.filter(town_id=self.town_id, zone_code=self.price_zone)
         row = rules.pick_version([(r.effective_from, r) for r in rows], on)
         if row is None:
             return None
@@ -438,6 +442,16 @@ class Parcel(_Compensated):
 
     def clean(self):
         errors: dict[str, list[str]] = {}
+        loaded = getattr(self, "_loaded_values", None) or {}
+        if self.pk and self.area_m2 is not None and self.area_mu is not None:
+            # An edit that changed one unit only: the other follows it (both changed and
+            # disagreeing is the error).
+            m2_changed = loaded.get("area_m2") != self.area_m2
+            mu_changed = loaded.get("area_mu") != self.area_mu
+            if mu_changed and not m2_changed:
+                self.area_m2 = None
+            elif m2_changed and not mu_changed:
+                self.area_mu = None
         try:
             self.area_m2, self.area_mu = rules.resolve_area(self.area_m2, self.area_mu)
         except rules.RuleError as exc:
@@ -594,7 +608,11 @@ class Household(_Compensated):
         ):
             return None
         on = self.appraised_on or self.surveyed_on or timezone.localdate()
-        rows = HousePrice.objects.filter(town_id=self.town_id, structure=self.structure)
+        cache = getattr(self, "_price_cache", None)  # an import reads the table once
+        if cache is not None:
+            rows = cache.get(self.structure, [])
+        else:
+            rows = HousePrice.objects.filter(town_id=self.town_id, structure=self.structure)
         row = rules.pick_version([(r.effective_from, r) for r in rows], on)
         if row is None:
             return None

@@ -337,3 +337,20 @@ def test_campaign_links_to_project_both_ways(world):
     c = make_campaign(world.town, project=p)
     assert list(p.land_campaigns.all()) == [c]
     assert Campaign.objects.get(pk=c.pk).project == p
+
+
+def test_editing_one_unit_updates_the_other(world):
+    p = make_parcel(world, area_mu=Decimal(3))
+    p = Parcel.objects.get(pk=p.pk)
+    core.update_object(p, data={"area_mu": Decimal(6)}, acting_user=world.users["staff"])
+    assert Parcel.objects.get(pk=p.pk).area_m2 == Decimal("4000.02")
+    p = Parcel.objects.get(pk=p.pk)
+    core.update_object(p, data={"area_m2": Decimal("666.67")}, acting_user=world.users["staff"])
+    assert Parcel.objects.get(pk=p.pk).area_mu == Decimal(1)
+    p = Parcel.objects.get(pk=p.pk)
+    with pytest.raises(ValidationError):
+        core.update_object(
+            p,
+            data={"area_m2": Decimal(1000), "area_mu": Decimal(9)},
+            acting_user=world.users["staff"],
+        )
