@@ -81,7 +81,7 @@ class ContactForm(forms.Form):
 
 class MapUploadForm(forms.Form):
     name = forms.CharField(label="名称", max_length=60)
-    file = forms.FileField(label="GeoJSON 文件（WGS 84 / CGCS2000 经纬度）")
+    file = forms.FileField(label="村界底图文件（经纬度坐标）")
 
 
 DISPUTE_FIELDS = [

@@ -752,7 +752,7 @@ class MapLayer(TownScopedModel):
     scope_module = "land"
 
     name = models.CharField("名称", max_length=60)
-    geojson = models.JSONField("GeoJSON", default=dict)
+    geojson = models.JSONField("村界数据", default=dict)
     is_sample = models.BooleanField("示例数据", default=False)
 
     class Meta:

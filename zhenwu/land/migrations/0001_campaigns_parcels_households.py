@@ -262,7 +262,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('geojson', models.JSONField(default=dict, verbose_name='GeoJSON')),
+                ('geojson', models.JSONField(default=dict, verbose_name='村界数据')),
                 ('is_sample', models.BooleanField(default=False, verbose_name='示例数据')),
                 ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='乡镇')),
             ],

@@ -354,3 +354,39 @@ def test_editing_one_unit_updates_the_other(world):
             data={"area_m2": Decimal(1000), "area_mu": Decimal(9)},
             acting_user=world.users["staff"],
         )
+
+
+def test_map_upload_page_refuses_projected_coordinates(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = make_campaign(world.town)
+    bad = SimpleUploadedFile("村界.geojson", b'{"type":"Point","coordinates":[38500000,3290000]}')
+    r = world.client("admin").post(
+        f"/land/campaigns/{c.pk}/map/upload/", {"name": "村界", "file": bad}, follow=True
+    )
+    assert "经纬度" in r.content.decode() and not MapLayer.objects.exists()
+    good = SimpleUploadedFile("村界.geojson", b'{"type":"Point","coordinates":[112.4,29.7]}')
+    world.client("admin").post(
+        f"/land/campaigns/{c.pk}/map/upload/", {"name": "村界", "file": good}
+    )
+    assert MapLayer.objects.count() == 1
+    r = world.client("village").post(
+        f"/land/campaigns/{c.pk}/map/upload/", {"name": "x", "file": good}
+    )
+    assert r.status_code == 404
+
+
+def test_dispute_contact_page(world):
+    h = make_household(world)
+    d = make_dispute(h)
+    r = world.client("village").post(
+        f"/land/disputes/{d.pk}/contact/",
+        {"contacted_on": "2025-05-03", "who": "村干部", "said": "上门沟通", "next_step": "复测"},
+    )
+    assert r.status_code == 302 and d.contacts.count() == 1
+    other = make_dispute(make_household(world, world.villages[1]))
+    r = world.client("village").post(
+        f"/land/disputes/{other.pk}/contact/",
+        {"contacted_on": "2025-05-03", "who": "x", "said": "y"},
+    )
+    assert r.status_code == 404 and other.contacts.count() == 0
