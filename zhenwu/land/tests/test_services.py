@@ -337,6 +337,8 @@ def test_campaign_links_to_project_both_ways(world):
     c = make_campaign(world.town, project=p)
     assert list(p.land_campaigns.all()) == [c]
     assert Campaign.objects.get(pk=c.pk).project == p
+    body = world.client("leader").get(p.get_absolute_url()).content.decode()
+    assert f"/land/campaigns/{c.pk}/progress/" in body
 
 
 def test_editing_one_unit_updates_the_other(world):
