@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhenwu.projects",
     "zhenwu.labor",
     "zhenwu.inspections",
+    "zhenwu.land",
 ]
 
 MIDDLEWARE = [

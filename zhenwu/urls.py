@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/", include("zhenwu.projects.urls")),
     path("labor/", include("zhenwu.labor.urls")),
     path("inspections/", include("zhenwu.inspections.urls")),
+    path("land/", include("zhenwu.land.urls")),
     path("", include("zhenwu.core.urls")),
 ]
 

@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
 
-OUR_APPS = {"core", "plan", "investment", "enterprises", "projects", "labor", "inspections"}
+OUR_APPS = {
+    "core",
+    "plan",
+    "investment",
+    "enterprises",
+    "projects",
+    "labor",
+    "inspections",
+    "land",
+}
 
 
 def nul_free(sender, instance, raw=False, **kwargs) -> None:

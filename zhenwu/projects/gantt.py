@@ -119,3 +119,19 @@ def lanes(items, key_start, key_finish) -> list[list]:
             out.append([item])
             ends.append(f)
     return out
+
+
+# Other modules' rows on the wall chart (挂图作战), e.g. the land module's campaigns beside the
+# key projects. A source is `fn(user, as_of) -> list[dict]` with keys name, url, subtitle,
+# start, finish, deadline, days_short, light and bars: [{label, start, finish, critical, done}].
+_wall_sources: list = []
+
+
+def register_wall_source(fn):
+    if fn not in _wall_sources:
+        _wall_sources.append(fn)
+    return fn
+
+
+def wall_rows(user, as_of) -> list[dict]:
+    return [row for fn in _wall_sources for row in fn(user, as_of)]

@@ -163,6 +163,9 @@ def wall_gantt(request):
         qs = qs.filter(year=int(year))
     schedules = selectors.schedules_for(qs, as_of=as_of)
     spans = [s.span for s in schedules if s.ok and s.span]
+    # other modules' rows (the land module's campaigns) beside the projects
+    extras = gantt.wall_rows(request.user, as_of) if not cat else []
+    spans += [(e["start"], e["finish"]) for e in extras if e.get("start") and e.get("finish")]
     chart = None
     rows = []
     if spans:
@@ -187,6 +190,11 @@ def wall_gantt(request):
                     "deadline": chart.point(s.project.deadline),
                 }
             )
+        for e in extras:
+            e["geometry"] = chart.bar(e.get("start"), e.get("finish"))
+            e["deadline_point"] = chart.point(e.get("deadline"))
+            for b in e["bars"]:
+                b["geometry"] = chart.bar(b["start"], b["finish"])
     else:
         rows = [{"schedule": s, "lanes": [], "bar": None} for s in schedules]
     return render(
@@ -195,6 +203,7 @@ def wall_gantt(request):
         {
             "chart": chart,
             "rows": rows,
+            "extra_rows": extras,
             "as_of": as_of,
             "categories": categories,
             "category": cat,

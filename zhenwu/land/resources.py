@@ -1,0 +1,235 @@
+"""Registered surfaces of the land module (list, detail, forms, import/export, nav)."""
+
+from __future__ import annotations
+
+from zhenwu.core.registry import NavItem, Resource, register, register_nav
+from zhenwu.land.forms import CAMPAIGN_FIELDS, CampaignForm, DisputeForm
+from zhenwu.land.ledgers import HouseholdLedger, ParcelLedger
+from zhenwu.land.models import Campaign, Dispute, Household, HousePrice, LandPriceZone, Parcel
+
+campaign_resource = register(
+    Resource(
+        model=Campaign,
+        key="campaigns",
+        list_columns=[
+            "name",
+            "project",
+            "approval_no",
+            "target_mu",
+            "target_households",
+            "start_date",
+            "handover_deadline",
+            "handed_over_on",
+            "leader",
+        ],
+        search_fields=["name", "approval_no", "scope"],
+        form_fields=CAMPAIGN_FIELDS,
+        select_related=["project", "investment", "leader"],
+        default_sort="-handover_deadline",
+        form_class=CampaignForm,
+        nav=NavItem("economy", "征收任务", "land:campaign_list", "signpost-split", 21),
+        detail_template="land/partials/campaign_detail.html",
+    )
+)
+
+PARCEL_FIELDS = [
+    "campaign",
+    "number",
+    "village",
+    "group",
+    "contractor_name",
+    "contractor_id",
+    "location",
+    "area_m2",
+    "area_mu",
+    "land_type",
+    "basic_farmland",
+    "price_zone",
+    "land_comp",
+    "resettlement_comp",
+    "crop_comp",
+    "attachment_comp",
+    "override_reason",
+    "registered_on",
+    "agreed_on",
+    "payment_status",
+    "paid_amount",
+    "handed_over_on",
+    "cadre",
+    "lon",
+    "lat",
+]
+
+parcel_resource = register(
+    Resource(
+        model=Parcel,
+        key="parcels",
+        list_columns=[
+            "number",
+            "campaign",
+            "village",
+            "contractor_name",
+            "contractor_id",
+            "area_mu",
+            "land_type",
+            "payment_status",
+            "handed_over_on",
+            "cadre",
+        ],
+        search_fields=["number", "contractor_name", "location"],
+        filter_fields=["campaign", "village", "land_type", "payment_status", "basic_farmland"],
+        form_fields=PARCEL_FIELDS,
+        detail_fields=[*PARCEL_FIELDS, "total_comp"],
+        select_related=["campaign", "village", "cadre"],
+        personal_fields=("contractor_id",),
+        default_sort="number",
+        ledger=ParcelLedger,
+        nav=NavItem("economy", "地块", "land:parcel_list", "bounding-box", 22),
+    )
+)
+
+HOUSEHOLD_FIELDS = [
+    "campaign",
+    "number",
+    "village",
+    "group",
+    "head_name",
+    "head_id",
+    "phone",
+    "members",
+    "homestead_m2",
+    "structure",
+    "floors",
+    "area_certified",
+    "area_uncertified",
+    "year_built",
+    "appraiser",
+    "appraised_value",
+    "resettlement",
+    "house_comp",
+    "decoration_comp",
+    "attachment_comp",
+    "moving_fee",
+    "transition_fee",
+    "reward",
+    "override_reason",
+    "paid_amount",
+    "surveyed_on",
+    "appraised_on",
+    "publicized_on",
+    "signed_on",
+    "vacated_on",
+    "demolished_on",
+    "settled_on",
+    "cadre",
+    "lon",
+    "lat",
+]
+
+household_resource = register(
+    Resource(
+        model=Household,
+        key="households",
+        list_columns=[
+            "record_label",
+            "head_id",
+            "campaign",
+            "village",
+            "stage",
+            "dispute_flag",
+            "members",
+            "cadre",
+        ],
+        search_fields=["number", "head_name"],
+        filter_fields=["campaign", "village", "stage", "structure", "resettlement"],
+        form_fields=HOUSEHOLD_FIELDS,
+        detail_fields=[*HOUSEHOLD_FIELDS, "stage", "total_comp"],
+        select_related=["campaign", "village", "cadre"],
+        personal_fields=("head_id", "phone"),
+        default_sort="number",
+        ledger=HouseholdLedger,
+        nav=NavItem("economy", "被征收户", "land:household_list", "house", 23),
+        detail_template="land/partials/household_detail.html",
+        card_title="head_name",
+        card_status="stage",
+    )
+)
+
+dispute_resource = register(
+    Resource(
+        model=Dispute,
+        key="disputes",
+        list_columns=["record_label", "kind", "raised_on", "status", "resolved_on"],
+        search_fields=["summary", "household__head_name", "household__number"],
+        filter_fields=["kind", "status"],
+        form_fields=[
+            "household",
+            "kind",
+            "raised_on",
+            "summary",
+            "status",
+            "resolved_on",
+            "resolution",
+        ],
+        select_related=["household", "household__village"],
+        default_sort="-raised_on",
+        form_class=DisputeForm,
+        nav=NavItem("economy", "矛盾纠纷", "land:dispute_list", "exclamation-triangle", 24),
+        detail_template="land/partials/dispute_detail.html",
+    )
+)
+
+landprice_resource = register(
+    Resource(
+        model=LandPriceZone,
+        key="land-prices",
+        list_columns=[
+            "record_label",
+            "grade",
+            "price_yuan_per_mu",
+            "land_comp_ratio",
+            "resettlement_ratio",
+            "effective_from",
+            "doc_no",
+        ],
+        search_fields=["zone_code", "doc_no"],
+        form_fields=[
+            "zone_code",
+            "grade",
+            "county",
+            "price_yuan_per_mu",
+            "land_comp_ratio",
+            "resettlement_ratio",
+            "effective_from",
+            "doc_no",
+        ],
+        default_sort="zone_code",
+        nav=NavItem("economy", "区片综合地价", "land:landpricezone_list", "cash-coin", 25),
+    )
+)
+
+houseprice_resource = register(
+    Resource(
+        model=HousePrice,
+        key="house-prices",
+        list_columns=[
+            "record_label",
+            "price_yuan_per_m2",
+            "uncertified_pct",
+            "effective_from",
+            "doc_no",
+        ],
+        search_fields=["doc_no"],
+        form_fields=[
+            "structure",
+            "price_yuan_per_m2",
+            "uncertified_pct",
+            "effective_from",
+            "doc_no",
+        ],
+        default_sort="structure",
+        nav=NavItem("economy", "房屋补偿标准", "land:houseprice_list", "building", 26),
+    )
+)
+
+register_nav(NavItem("economy", "双征进度", "land:dashboard", "speedometer2", 20))
