@@ -33,9 +33,7 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
-@auth_router.post(
-    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}
-)
+@auth_router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def issue_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
     try:
