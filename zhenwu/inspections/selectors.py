@@ -169,17 +169,32 @@ def town_average(rows: list[RankingRow]) -> Decimal | None:
     return rules.month_average([r.score for r in rows if r.score is not None])
 
 
-def recurrence_rates(town, year: int) -> dict[int, tuple[int, int]]:
-    """Village → (recurrences, findings) in the year: the 反弹率 shown per unit."""
+def recurrence_rates(town, month: date) -> dict[int, tuple[int, int]]:
+    """Village → (recurrences, findings) from January to the end of `month`: each unit's
+    反弹率 for the year so far, shown beside the month's ranking. Rounds not yet started count
+    nowhere (their draw is secret)."""
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     out = {}
     for vid, n, rec in (
-        Finding.objects.filter(town=town, found_at__year=year, round__starts_at__lte=timezone.now())
+        Finding.objects.filter(
+            town=town,
+            round__starts_at__lte=timezone.now(),
+            round__starts_at__date__gte=month.replace(month=1, day=1),
+            round__starts_at__date__lt=end,
+        )
         .values("village")
         .annotate(n=Count("pk"), rec=Count("pk", filter=Q(is_recurrence=True)))
         .values_list("village", "n", "rec")
     ):
         out[vid] = (rec, n)
     return out
+
+
+def recurrence_rate_text(rec: int, n: int) -> str:
+    """12.5%（2/16）; a unit with no finding this year has no rate (—)."""
+    if not n:
+        return "—"
+    return f"{rec * 100 / n:.1f}%（{rec}/{n}）"
 
 
 def visible_rounds(user):

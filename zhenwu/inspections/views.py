@@ -237,6 +237,9 @@ class RankingView(LoginRequiredMixin, View):
                 messages.error(request, f"月份「{raw[:10]}」无效（应为 YYYY-MM），已显示本月。")
             month = today.replace(day=1)
         rows = selectors.monthly_ranking(town, month)
+        rates = selectors.recurrence_rates(town, month)
+        for r in rows:
+            r.recurrence_rate = selectors.recurrence_rate_text(*rates.get(r.village_id, (0, 0)))
         if request.GET.get("format") == "xlsx":
             return _xlsx(town, month, rows)
         published = scoping.restrict(
@@ -275,7 +278,17 @@ class PublishView(LoginRequiredMixin, View):
         return HttpResponseRedirect(f"/inspections/rankings/?month={month:%Y-%m}")
 
 
-HEADERS = ["名次", "村（社区）", "平均得分", "较上月", "评比结果", "问题数", "按期整改", "反弹"]
+HEADERS = [
+    "名次",
+    "村（社区）",
+    "平均得分",
+    "较上月",
+    "评比结果",
+    "问题数",
+    "按期整改",
+    "反弹",
+    "年度反弹率",
+]
 
 
 def ranking_table(rows):
@@ -291,6 +304,7 @@ def ranking_table(rows):
                 r.findings,
                 r.rectified_on_time,
                 r.recurrences,
+                getattr(r, "recurrence_rate", ""),
             ]
         )
     return out

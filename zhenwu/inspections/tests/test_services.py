@@ -282,3 +282,24 @@ def test_the_village_home_lists_open_orders_and_the_office_the_ones_to_accept(wo
     assert f.item.name in home and "人居环境整改" in home
     services.submit_rectification(f, photo=photo(), acting_user=world.users["village"])
     assert "待验收整改" in world.client("staff").get("/").content.decode()
+
+
+def test_each_units_recurrence_rate_for_the_year_beside_the_ranking(world):
+    v1, v2, _ = world.villages
+    rnd = make_round(world.town, days_ago=0, seed=7)
+    record(world, rnd, v1, "C1", count=1)
+    record(world, rnd, v1, "D1", count=1)
+    first = Finding.objects.filter(village=v1).order_by("pk").first()
+    Finding.objects.filter(pk=first.pk).update(is_recurrence=True)
+    month = timezone.localdate().replace(day=1)
+    rates = selectors.recurrence_rates(world.town, month)
+    assert rates[v1.pk] == (1, 2) and v2.pk not in rates
+    assert selectors.recurrence_rate_text(1, 2) == "50.0%（1/2）"
+    assert selectors.recurrence_rate_text(0, 0) == "—"
+    page = world.client("leader").get(f"/inspections/rankings/?month={month:%Y-%m}")
+    html = page.content.decode()
+    assert "年度反弹率" in html and "50.0%（1/2）" in html
+    # A month before the findings: none of them counts yet.
+    before = (month - timedelta(days=1)).replace(day=1)
+    if before.year == month.year:
+        assert selectors.recurrence_rates(world.town, before) == {}
