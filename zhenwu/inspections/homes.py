@@ -1,12 +1,19 @@
-"""人居环境 on the role homes: the village's open rectification orders (overdue first), and the
-inspectors' and 人居办's queue of after-photos waiting for acceptance."""
+"""人居环境 on the role homes: the village's open rectification orders (overdue first), the
+inspectors' and 人居办's queue of after-photos waiting for acceptance, and — for the leaders who
+approve — the orders escalated because their deadline passed (`services.escalate_overdue`)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from zhenwu.core import scoping
-from zhenwu.core.homes import HomeItem, HomeSection, register_village_section, register_work_queue
+from zhenwu.core.homes import (
+    HomeItem,
+    HomeSection,
+    register_todo,
+    register_village_section,
+    register_work_queue,
+)
 from zhenwu.inspections.models import OPEN_STATUSES, Finding, FindingStatus
 
 
@@ -63,4 +70,35 @@ def waiting_acceptance(user, today):
         total=qs.count(),
         list_url=reverse("inspections:finding_list") + "?status=submitted",
         empty="暂无待验收的整改",
+    )
+
+
+@register_todo("inspections", "逾期整改（已上报）", order=20)
+def escalated_to_leaders(user, today):
+    """Overdue orders escalate to the leader: they appear in the to-dos of those who approve
+    (书记、镇长、管理员), oldest deadline first, until the village rectifies them."""
+    if not scoping.can_approve(user):
+        return None
+    qs = scoping.restrict(
+        Finding.objects.filter(escalated=True, status__in=OPEN_STATUSES), user
+    ).select_related("village", "item")
+    total = qs.count()
+    if not total:
+        return None
+    items = [
+        HomeItem(
+            title=f"{f.village.name} · {f.item.name}",
+            url=reverse("inspections:finding_detail", args=[f.pk]) + "#rectification",
+            note=f"整改时限 {f.deadline:%Y-%m-%d}，已逾期" if f.deadline else "已逾期",
+            overdue=True,
+            action="督促",
+        )
+        for f in qs.order_by("deadline", "pk")[:15]
+    ]
+    return HomeSection(
+        key="inspections-escalated",
+        label="逾期整改（已上报）",
+        items=items,
+        total=total,
+        list_url=reverse("inspections:finding_list"),
     )

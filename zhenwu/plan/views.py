@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhenwu.core import asof, scoping
@@ -219,7 +220,12 @@ def my_tasks(request):
     reports due for the manual targets they (or their departments) are responsible for."""
     user = request.user
     as_of, _ = asof.for_page(request)
+    from zhenwu.core import homes
+
     todo, waiting = selectors.my_tasks(user, as_of)
+    # Other modules' to-dos (e.g. rectification orders escalated to the leaders); the plan's
+    # own tasks are listed above them already.
+    module_todos = [s for s in homes.todos(user, timezone.localdate()) if s.key != "todos"]
     reports_due = []
     plan = selectors.plan_for(user, year=as_of.year)
     if plan is not None and plan.year == as_of.year:
@@ -238,6 +244,7 @@ def my_tasks(request):
             "waiting": waiting,
             "as_of": as_of,
             "reports_due": reports_due,
+            "module_todos": module_todos,
         },
     )
 

@@ -303,3 +303,19 @@ def test_each_units_recurrence_rate_for_the_year_beside_the_ranking(world):
     before = (month - timedelta(days=1)).replace(day=1)
     if before.year == month.year:
         assert selectors.recurrence_rates(world.town, before) == {}
+
+
+def test_escalated_orders_wait_in_the_leaders_todos(world):
+    f = make_finding(world, world.villages[0])
+    services.escalate_overdue(f.deadline + timedelta(days=1))
+    page = world.client("leader").get("/plan/my-tasks/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "逾期整改（已上报）" in html and f"/inspections/findings/{f.pk}/" in html
+    # Village cadres rectify; they do not get the leaders' escalation list.
+    assert "逾期整改（已上报）" not in world.client("village").get("/").content.decode()
+    # Once rectified and accepted it leaves the list.
+    Finding.objects.filter(pk=f.pk).update(status=FindingStatus.ACCEPTED)
+    assert (
+        "逾期整改（已上报）" not in world.client("leader").get("/plan/my-tasks/").content.decode()
+    )
