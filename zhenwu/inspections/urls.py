@@ -10,6 +10,11 @@ urlpatterns = [
     path("capture/", views.CaptureSubmitView.as_view(), name="capture_submit"),
     path("findings/<int:pk>/rectify/", views.RectifyView.as_view(), name="rectify"),
     path("findings/<int:pk>/verify/", views.VerifyView.as_view(), name="verify"),
+    path(
+        "sheets/<int:pk>/not-applicable/",
+        views.NotApplicableView.as_view(),
+        name="not_applicable",
+    ),
     path("rankings/", views.RankingView.as_view(), name="ranking"),
     path("rankings/publish/", views.PublishView.as_view(), name="publish"),
     *round_resource.urls(),

@@ -223,6 +223,29 @@ class VerifyView(LoginRequiredMixin, View):
         return _back(request, finding)
 
 
+class NotApplicableView(LoginRequiredMixin, View):
+    """The inspector marks the checklist items that do not apply to a unit in a round (no
+    public toilet, no ditch …); the sheet is rescored on the applicable items and says so."""
+
+    def post(self, request, pk):
+        sheet = get_object_or_404(
+            scoping.restrict(Sheet.objects.select_related("round"), request.user, scoping.CHANGE),
+            pk=pk,
+        )
+        if not services.may_verify(request.user):
+            raise Http404
+        try:
+            services.set_not_applicable(
+                sheet, codes=request.POST.getlist("codes"), acting_user=request.user
+            )
+            messages.success(request, f"{sheet.village.name}的不适用项已保存，得分已重算。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except StaleEdit as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(sheet.round.get_absolute_url() + "#sheets")
+
+
 class RankingView(LoginRequiredMixin, View):
     """/inspections/rankings/?month=YYYY-MM — the month's ranking; `&format=xlsx` the sheet,
     `&print=1` the printable bulletin."""

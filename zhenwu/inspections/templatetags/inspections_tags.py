@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from zhenwu.core import scoping
 from zhenwu.inspections import services
-from zhenwu.inspections.models import Finding, FindingStatus, Sheet, Spot
+from zhenwu.inspections.models import ChecklistItem, Finding, FindingStatus, Sheet, Spot
 
 register = template.Library()
 
@@ -27,6 +27,9 @@ def round_panel(context, rnd):
         "sheets": sheets,
         "findings": findings,
         "may_capture": services.may_verify(user) and rnd.status != "closed",
+        "items": list(ChecklistItem.objects.filter(section__checklist_id=rnd.checklist_id))
+        if services.may_verify(user) and rnd.status != "closed"
+        else [],
         "request": context["request"],
     }
 

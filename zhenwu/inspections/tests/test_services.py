@@ -319,3 +319,32 @@ def test_escalated_orders_wait_in_the_leaders_todos(world):
     assert (
         "逾期整改（已上报）" not in world.client("leader").get("/plan/my-tasks/").content.decode()
     )
+
+
+def test_the_inspector_marks_items_not_applicable_on_the_round_page(world):
+    v1 = world.villages[0]
+    rnd = make_round(world.town, days_ago=0, seed=7, inspectors=[world.users["inspector"]])
+    sheet = Sheet.objects.filter(round=rnd, village=v1).first()
+    if sheet is None:
+        with acting_as(None, Source.SYSTEM):
+            sheet = Sheet.objects.create(town=world.town, round=rnd, village=v1, score=D(100))
+    record(world, rnd, v1, "D1", count=2)  # −2 of 道路巷道 (10)
+    sheet.refresh_from_db()
+    assert sheet.score == D(98)
+    page = world.client("inspector").get(rnd.get_absolute_url())
+    assert 'data-testid="not-applicable"' in page.content.decode()
+    url = f"/inspections/sheets/{sheet.pk}/not-applicable/"
+    # A village cadre cannot change the sheet; an unknown code changes nothing.
+    assert world.client("village").post(url, {"codes": ["G1"]}).status_code == 404
+    world.client("inspector").post(url, {"codes": ["ZZ9"]})
+    sheet.refresh_from_db()
+    assert sheet.not_applicable == [] and sheet.score == D(98)
+    # No public toilet here: G1 (公厕, 5 points) is left out and the score rescaled to 100.
+    response = world.client("inspector").post(url, {"codes": ["G1"]})
+    assert response.status_code == 302 and response["Location"].endswith("#sheets")
+    sheet.refresh_from_db()
+    assert sheet.not_applicable == ["G1"]
+    assert sheet.score == (D(93) / D(95) * 100).quantize(sheet.score)
+    assert (
+        "已按适用项折算" in world.client("inspector").get(rnd.get_absolute_url()).content.decode()
+    )
