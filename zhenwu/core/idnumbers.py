@@ -122,7 +122,12 @@ def validate_resident_id(value: str, today: date | None = None) -> ValidationRes
             errors.append(f"身份证号码应为18位，实为{len(n)}位")
         return ValidationResult(False, errors, warnings, n)
 
-    bad = [f"第{i + 1}位「{c}」" for i, c in enumerate(n[:17]) if c not in "0123456789"]
+    head = n[:17]
+    bad = (
+        []
+        if head.isascii() and head.isdigit()  # the usual case: no per-character scan
+        else [f"第{i + 1}位「{c}」" for i, c in enumerate(head) if c not in "0123456789"]
+    )
     if bad:
         errors.append("身份证号码前17位只能是数字：" + "、".join(bad) + "无效")
     last = n[17]
