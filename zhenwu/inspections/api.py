@@ -9,6 +9,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from zhenwu.core import scoping
@@ -272,7 +273,7 @@ def rankings(request, q: Query[RankingQuery]):
     month = selectors.parse_month(q.month) if q.month else None
     if q.month and month is None:
         raise ValidationError({"month": f"月份「{q.month[:10]}」无效，应为 YYYY-MM"})
-    month = month or datetime.date.today().replace(day=1)
+    month = month or timezone.localdate().replace(day=1)
     towns = scoping.restrict(Town.objects.order_by("pk"), user)
     if q.town is not None:
         towns = towns.filter(pk=q.town)

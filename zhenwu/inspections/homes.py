@@ -76,7 +76,8 @@ def waiting_acceptance(user, today):
 @register_todo("inspections", "逾期整改（已上报）", order=20)
 def escalated_to_leaders(user, today):
     """Overdue orders escalate to the leader: they appear in the to-dos of those who approve
-    (书记、镇长、管理员), oldest deadline first, until the village rectifies them."""
+    (书记、镇长、管理员), oldest deadline first, until an inspector accepts the rectification
+    (an after-photo waiting for acceptance keeps it on the list)."""
     if not scoping.can_approve(user):
         return None
     qs = scoping.restrict(
