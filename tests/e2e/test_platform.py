@@ -86,7 +86,7 @@ def test_photo_is_shrunk_in_the_browser_before_upload(session):
     )
     page.click("#attachments button")
     page.wait_for_selector("#attachments img.photo-thumb")
-    att = Attachment.objects.get()
+    att = Attachment.objects.get(name="村部.jpg")
     assert att.is_photo and att.size < len(original)
     with att.file.open("rb") as fh:
         assert max(Image.open(fh).size) <= 1600

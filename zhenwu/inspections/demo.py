@@ -164,7 +164,7 @@ def _rectify(ctx, rng, finding, ducha, today, calendar):
     with acting_as(cadre, Source.SYSTEM):
         services.submit_rectification(
             finding,
-            photo=_photo(rng, f"after-{finding.pk}.jpg"),
+            photo=_photo(rng, f"整改后-{finding.pk}.jpg"),
             note="已清理完毕",
             acting_user=cadre,
             when=_at(done_on, 16),
@@ -180,7 +180,7 @@ def _rectify(ctx, rng, finding, ducha, today, calendar):
         with acting_as(cadre, Source.SYSTEM):
             services.submit_rectification(
                 finding,
-                photo=_photo(rng, f"after2-{finding.pk}.jpg"),
+                photo=_photo(rng, f"二次整改后-{finding.pk}.jpg"),
                 note="已返工清理",
                 acting_user=cadre,
                 when=_at(again, 16),

@@ -221,9 +221,9 @@ def test_run_scheduled_freezes_only_ended_months_of_the_given_day(world):
 
     t = make_target(world.town, value=12, year=2025, curve="stepped")
     assert "plan.freeze_months" in [j.key for j in scheduler.jobs()]
-    assert scheduler.run_due(date(2025, 4, 10)) == {"plan.freeze_months": 3}
-    assert scheduler.run_due(date(2025, 4, 30)) == {"plan.freeze_months": 0}
-    assert scheduler.run_due(date(2025, 5, 1)) == {"plan.freeze_months": 1}
+    assert scheduler.run_due(date(2025, 4, 10))["plan.freeze_months"] == 3
+    assert scheduler.run_due(date(2025, 4, 30))["plan.freeze_months"] == 0
+    assert scheduler.run_due(date(2025, 5, 1))["plan.freeze_months"] == 1
     assert sorted(MonthStatus.objects.filter(target=t).values_list("month", flat=True)) == [
         1,
         2,
