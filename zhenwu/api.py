@@ -18,6 +18,7 @@ from zhenwu.core.api import (
 )
 from zhenwu.core.api_base import TokenAuth, session_auth, validation_detail
 from zhenwu.core.asof import AsOfError
+from zhenwu.agriculture.api import router as agriculture_router
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.inspections.api import router as inspections_router
 from zhenwu.investment.api import router as investment_router
@@ -197,3 +198,4 @@ api.add_router("", projects_router)
 api.add_router("", labor_router)
 api.add_router("", inspections_router)
 api.add_router("", land_router)
+api.add_router("", agriculture_router)

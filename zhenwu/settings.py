@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhenwu.enterprises",
     "zhenwu.projects",
     "zhenwu.labor",
+    "zhenwu.agriculture",
     "zhenwu.inspections",
     "zhenwu.land",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("enterprises/", include("zhenwu.enterprises.urls")),
     path("projects/", include("zhenwu.projects.urls")),
     path("labor/", include("zhenwu.labor.urls")),
+    path("agriculture/", include("zhenwu.agriculture.urls")),
     path("inspections/", include("zhenwu.inspections.urls")),
     path("land/", include("zhenwu.land.urls")),
     path("", include("zhenwu.core.urls")),

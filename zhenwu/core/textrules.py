@@ -14,6 +14,7 @@ OUR_APPS = {
     "labor",
     "inspections",
     "land",
+    "agriculture",
 }
 
 

@@ -1,0 +1,5 @@
+"""API of the bases half."""
+
+from ninja import Router
+
+router = Router()

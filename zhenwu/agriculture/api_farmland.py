@@ -1,0 +1,5 @@
+"""API of the farmland half."""
+
+from ninja import Router
+
+router = Router()

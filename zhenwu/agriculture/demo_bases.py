@@ -1,0 +1,1 @@
+"""Demo: the seed's bases with a season each."""

@@ -1,0 +1,1 @@
+"""Indicators of the bases half."""

@@ -1,0 +1,3 @@
+"""强特色: agricultural bases, their seasons and output."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""强特色 resources: bases and seasons."""

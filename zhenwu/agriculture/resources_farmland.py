@@ -1,0 +1,1 @@
+"""守粮安 resources: plots, patrols, findings, the high-standard farmland project."""

@@ -1,0 +1,3 @@
+"""强特色 pages."""
+
+urlpatterns: list = []

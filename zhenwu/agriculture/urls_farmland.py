@@ -1,0 +1,3 @@
+"""守粮安 pages."""
+
+urlpatterns: list = []
