@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 YI = decimal.Decimal(10000)  # 1 亿元 = 10,000 万元
 
@@ -95,6 +95,21 @@ def amount(value) -> str:
     d = _dec(value)
     if d is None:
         return "—" if value in (None, "") else str(value)
+    if (translation.get_language() or "").startswith("en"):
+        return _amount_en(d)
     if abs(d) >= YI:
         return f"{number(d / YI)}亿元"
     return f"{number(d)}万元"
+
+
+MILLION = decimal.Decimal(100)  # 1 million yuan = 100 万元
+
+
+def _amount_en(d: decimal.Decimal) -> str:
+    """The same amount for an English page, in yuan: 1,700万元 → CNY 17 million, 9.51亿元 →
+    CNY 951 million, from 1,000 million on in billions; below 1 million in thousands."""
+    if abs(d) >= YI * 10:
+        return f"CNY {number(d / (YI * 10))} billion"
+    if abs(d) >= MILLION:
+        return f"CNY {number(d / MILLION)} million"
+    return f"CNY {number(d * 10)} thousand"

@@ -54,6 +54,28 @@ def test_amounts(value, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
+    [
+        (Decimal("95100"), "CNY 951 million"),
+        (Decimal("1700"), "CNY 17 million"),
+        (Decimal("100"), "CNY 1 million"),  # exactly 100 万元 is one million yuan
+        (Decimal("99.5"), "CNY 995 thousand"),
+        (Decimal("100000"), "CNY 1 billion"),  # 10 亿元
+        (Decimal("-12000"), "CNY -120 million"),
+        (0, "CNY 0 thousand"),
+        (None, "—"),
+    ],
+)
+def test_amounts_on_an_english_page_are_in_yuan(value, text):
+    """An English reader does not know 万元/亿元: the same amount in yuan, never Chinese units."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert formats.amount(value) == text
+    assert formats.amount(Decimal("1700")) == "1,700万元"  # the Chinese page is unchanged
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
     [(95100, "95,100"), (Decimal("1656.00"), "1,656"), (Decimal("3.50"), "3.5"), (0, "0")],
 )
 def test_numbers(value, text):
