@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from zhenwu.core import asof, scoping
-from zhenwu.core.api_base import ErrorOut, crud_router, validation_detail
+from zhenwu.core.api_base import ErrorOut, crud_router, resolve_relations, validation_detail
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.tables import mask, may_see_personal
@@ -44,10 +44,16 @@ def _masked(field, kind):
 
 
 def _campaign_create(request, data):
-    from zhenwu.core.api_base import resolve_relations
-
     data = resolve_relations(request.auth, Campaign, data)
     return services.campaign_create(town=request.auth.town, data=data, acting_user=request.auth)
+
+
+def _campaign_update(request, obj, data, version):
+    """The same service as the form's edit: the statutory steps a campaign lacks are refilled."""
+    data = resolve_relations(request.auth, Campaign, data, obj=obj)
+    return services.campaign_update(
+        obj, data=data, acting_user=request.auth, expected_version=version
+    )
 
 
 _c_out, _c_in, _c_patch = model_schemas(Campaign)
@@ -60,6 +66,7 @@ router.add_router(
         patch_schema=_c_patch,
         tags=TAGS,
         create=_campaign_create,
+        update=_campaign_update,
         filters={"project": "project_id", "investment": "investment_id"},
     ),
 )

@@ -99,7 +99,7 @@ def _rid_errors(value: str) -> tuple[str, list[str]]:
 class LandPriceZone(TownScopedModel):
     """区片综合地价 (one row per zone and effective date)."""
 
-    scope_module = "land"
+    scope_module = "core"  # administrators only (land staff read it)
 
     zone_code = models.CharField("区片编号", max_length=20)
     grade = models.CharField("区片等级", max_length=20, blank=True)
@@ -160,7 +160,7 @@ class LandPriceZone(TownScopedModel):
 class HousePrice(TownScopedModel):
     """房屋补偿标准 (per structure and effective date)."""
 
-    scope_module = "land"
+    scope_module = "core"  # administrators only (land staff read it)
 
     structure = models.CharField("房屋结构", max_length=16, choices=Structure.choices)
     price_yuan_per_m2 = models.DecimalField(

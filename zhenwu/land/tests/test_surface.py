@@ -99,6 +99,7 @@ class TestDisputeSurface(ResourceBattery):
 
 
 class TestLandPriceSurface(ResourceBattery):
+    editor = "admin"  # price tables: administrators only (land staff read them)
     resource = landprice_resource
     api_path = "land/land-prices"
 
@@ -119,6 +120,7 @@ class TestLandPriceSurface(ResourceBattery):
 
 
 class TestHousePriceSurface(ResourceBattery):
+    editor = "admin"  # price tables: administrators only (land staff read them)
     resource = houseprice_resource
     api_path = "land/house-prices"
 
