@@ -1,5 +1,5 @@
 """双征 API (mounted at /api/v1/): `land/campaigns` (+ `/{id}/schedule`, `/{id}/progress`),
-`land/parcels`, `land/households` (+ `/{id}/advance`), `land/disputes`, `land/land-prices`,
+`land/parcels`, `land/households` (+ `/{id}/advance`), `land/disputes`, `land/hearings`, `land/land-prices`,
 `land/house-prices`; every call through `restrict()`, out of scope is 404. Resident IDs and
 phones are masked for users who may not see personal numbers."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
@@ -18,6 +18,7 @@ from zhenwu.land import selectors, services
 from zhenwu.land.models import (
     Campaign,
     Dispute,
+    Hearing,
     Household,
     HousePrice,
     LandPriceZone,
@@ -117,6 +118,7 @@ router.add_router(
 
 for _model, _path, _filters in (
     (Dispute, "/land/disputes", {"household": "household_id", "status": "status"}),
+    (Hearing, "/land/hearings", {"campaign": "campaign_id", "household": "household_id"}),
     (LandPriceZone, "/land/land-prices", {"zone_code": "zone_code"}),
     (HousePrice, "/land/house-prices", {"structure": "structure"}),
 ):

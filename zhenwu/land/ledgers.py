@@ -9,7 +9,7 @@ from zhenwu.core import scoping
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.ledgers import Column, Ledger, register_ledger
 from zhenwu.land import rules
-from zhenwu.land.models import Campaign, Household, HousePrice, LandPriceZone, Parcel
+from zhenwu.land.models import Campaign, Hearing, Household, HousePrice, LandPriceZone, Parcel
 
 
 def _campaign_lookup(ledger, column, user, text):
@@ -220,7 +220,20 @@ class HouseholdLedger(_LandLedger):
         Column("cadre", "包户干部", kind="fk", synonyms=("责任干部", "包保干部")),
     ]
 
+    def hearing_cache(self, user) -> dict:
+        """Campaign id → households with a hearing not yet held (0: a collective's request,
+        which holds every household of the campaign), read once per import."""
+        cache = self.__dict__.get("_hearings")
+        if cache is None:
+            cache = {}
+            pending = Hearing.objects.filter(town_id=user.town_id, held_on__isnull=True)
+            for campaign_id, household_id in pending.values_list("campaign_id", "household_id"):
+                cache.setdefault(campaign_id, set()).add(household_id or 0)
+            self._hearings = cache
+        return cache
+
     def validate(self, obj, values, user):
+        obj._hearing_cache = self.hearing_cache(user)
         super().validate(obj, values, user)
         # the stage follows the dates (the bulk write does not call save())
         obj.stage = rules.stage_of(obj.stage_dates())

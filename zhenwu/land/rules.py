@@ -9,7 +9,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # 1 亩 = 666.67 m² (the conversion the town's ledgers use; 1 公顷 = 15 亩).
@@ -231,6 +231,53 @@ def check_step_duration(key: str, duration: int) -> str | None:
         unit = "日（自然日）" if step.calendar_days else "个工作日"
         return f"「{step.label}」依法不少于{step.floor}{unit}，不能设为{duration}"
     return None
+
+
+# --- 听证 (hearing) -------------------------------------------------------------------------
+#: Steps that rest on the published 方案: none may start while a requested hearing is not held.
+AFTER_PUBLISH = [s.key for s in STEPS[[x.key for x in STEPS].index("publish") + 1 :]]
+
+
+def hearing_window(start: date | None, duration: int | None, finish: date | None):
+    """(first, last) day a hearing may be requested: the 方案公告 period (实施条例第28条: 公告
+    不少于30日, 听证 when most members object), from its actual start for its duration in
+    calendar days (at least the legal 30), or to its actual finish when that is later.
+    None before the 方案 is published."""
+    if start is None:
+        return None
+    days = max(duration or 0, STEP_BY_KEY["publish"].floor)
+    last = start + timedelta(days=days - 1)
+    if finish and finish > last:
+        last = finish
+    return start, last
+
+
+def check_hearing(
+    requested_on: date | None,
+    held_on: date | None,
+    outcome: str,
+    window: tuple[date, date] | None,
+) -> dict[str, str]:
+    """Field → message for a hearing request (empty when it is valid)."""
+    errors: dict[str, str] = {}
+    if requested_on is not None:
+        if window is None:
+            errors["requested_on"] = (
+                "补偿安置方案尚未公告（「补偿安置方案公告」未填实际开始），不能申请听证"
+            )
+        elif not window[0] <= requested_on <= window[1]:
+            errors["requested_on"] = (
+                f"听证申请须在补偿安置方案公告期内（{window[0]}至{window[1]}）提出，"
+                f"{requested_on}不在期内"
+            )
+    if held_on is not None:
+        if requested_on is not None and held_on < requested_on:
+            errors["held_on"] = "听证日期不能早于申请日期"
+        if not (outcome or "").strip():
+            errors["outcome"] = "已举行的听证须填写听证结果"
+    elif (outcome or "").strip():
+        errors["held_on"] = "填写听证结果前请先填写听证日期"
+    return errors
 
 
 def step_tasks(steps: list[dict]) -> list[dict]:

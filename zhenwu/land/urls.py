@@ -4,6 +4,7 @@ from zhenwu.land import views
 from zhenwu.land.resources import (
     campaign_resource,
     dispute_resource,
+    hearing_resource,
     household_resource,
     houseprice_resource,
     landprice_resource,
@@ -27,6 +28,7 @@ urlpatterns = [
     *parcel_resource.urls(),
     *household_resource.urls(),
     *dispute_resource.urls(),
+    *hearing_resource.urls(),
     *landprice_resource.urls(),
     *houseprice_resource.urls(),
 ]

@@ -164,3 +164,178 @@ class TestProgressAsOf:
             with CaptureQueriesContext(connection) as big:
                 client.get(url)
             assert len(big) == len(small), url
+
+
+# --- 听证 -------------------------------------------------------------------------------------
+class TestHearingRules:
+    def test_window_is_the_publication_period(self):
+        from zhenwu.land import rules
+
+        assert rules.hearing_window(None, 30, None) is None
+        assert rules.hearing_window(date(2025, 5, 1), 30, None) == (
+            date(2025, 5, 1),
+            date(2025, 5, 30),
+        )
+        # a shorter duration cannot shrink the legal 30 days; a later finish widens it
+        assert rules.hearing_window(date(2025, 5, 1), 10, None)[1] == date(2025, 5, 30)
+        assert rules.hearing_window(date(2025, 5, 1), 30, date(2025, 6, 5))[1] == date(2025, 6, 5)
+
+    def test_check_edges(self):
+        from zhenwu.land import rules
+
+        w = (date(2025, 5, 1), date(2025, 5, 30))
+        assert rules.check_hearing(date(2025, 5, 1), None, "", w) == {}
+        assert rules.check_hearing(date(2025, 5, 30), None, "", w) == {}
+        assert "公告期内" in rules.check_hearing(date(2025, 5, 31), None, "", w)["requested_on"]
+        assert "公告期内" in rules.check_hearing(date(2025, 4, 30), None, "", w)["requested_on"]
+        assert "尚未公告" in rules.check_hearing(date(2025, 5, 2), None, "", None)["requested_on"]
+        assert (
+            "早于申请"
+            in rules.check_hearing(date(2025, 5, 2), date(2025, 5, 1), "维持", w)["held_on"]
+        )
+        assert (
+            "听证结果" in rules.check_hearing(date(2025, 5, 2), date(2025, 5, 9), " ", w)["outcome"]
+        )
+        assert "held_on" in rules.check_hearing(date(2025, 5, 2), None, "维持", w)
+
+
+def _published(c, start=date(2025, 5, 1)):
+    from zhenwu.core.actor import Source, acting_as
+    from zhenwu.land import services
+
+    step = CampaignStep.objects.get(campaign=c, key="publish")
+    with acting_as(None, Source.SYSTEM):
+        services.step_update(step, data={"actual_start": start}, acting_user=None)
+
+
+def _hearing(world, c, household=None, **kw):
+    from zhenwu.core import services as core
+    from zhenwu.land.models import Hearing
+
+    data = {
+        "campaign": c,
+        "village": household.village if household else world.villages[0],
+        "household": household,
+        "applicant": household.head_name if household else "一组村民代表",
+        "requested_on": date(2025, 5, 10),
+        **kw,
+    }
+    return core.create_object(Hearing, town=world.town, data=data, acting_user=world.users["staff"])
+
+
+class TestHearings:
+    def test_refused_before_publication_and_outside_the_window(self, world):
+        import pytest
+        from django.core.exceptions import ValidationError
+
+        from zhenwu.land.models import Hearing
+
+        c = make_campaign(world.town)
+        with pytest.raises(ValidationError) as exc:
+            _hearing(world, c)
+        assert "尚未公告" in str(exc.value.message_dict["requested_on"])
+        _published(c)
+        with pytest.raises(ValidationError) as exc:
+            _hearing(world, c, requested_on=date(2025, 6, 15))
+        assert "2025-05-01至2025-05-30" in str(exc.value.message_dict["requested_on"])
+        assert not Hearing.objects.exists()
+
+    def test_pending_hearing_blocks_signing_until_held(self, world):
+        import pytest
+        from django.core.exceptions import ValidationError
+
+        from zhenwu.core import services as core
+        from zhenwu.land import services
+        from zhenwu.land.tests.helpers import appraised, make_household
+
+        c = make_campaign(world.town)
+        _published(c)
+        h = make_household(world, campaign=c, **appraised())
+        other = make_household(world, campaign=c, **appraised())
+        hearing = _hearing(world, c, household=h)
+        with pytest.raises(ValidationError) as exc:
+            services.household_advance(
+                h, stage="sign", on=date(2025, 6, 2), acting_user=world.users["staff"]
+            )
+        assert "听证尚未举行" in str(exc.value.message_dict["signed_on"])
+        h.refresh_from_db()
+        assert h.signed_on is None
+        # another household's request does not hold this one
+        services.household_advance(
+            other, stage="sign", on=date(2025, 6, 2), acting_user=world.users["staff"]
+        )
+        core.update_object(
+            hearing,
+            data={"held_on": date(2025, 5, 25), "outcome": "方案符合规定，维持"},
+            acting_user=world.users["staff"],
+        )
+        h.refresh_from_db()
+        services.household_advance(
+            h, stage="sign", on=date(2025, 6, 2), acting_user=world.users["staff"]
+        )
+        assert Household_stage(h) == "sign"
+
+    def test_collective_request_blocks_steps_after_publication(self, world):
+        import pytest
+        from django.core.exceptions import ValidationError
+
+        from zhenwu.land import services
+        from zhenwu.land.tests.helpers import appraised, make_household
+
+        c = make_campaign(world.town)
+        _published(c)
+        h = make_household(world, campaign=c, **appraised())
+        _hearing(world, c)  # the collective
+        step = CampaignStep.objects.get(campaign=c, key="register")
+        with pytest.raises(ValidationError) as exc:
+            services.step_update(
+                step, data={"actual_start": date(2025, 6, 3)}, acting_user=world.users["staff"]
+            )
+        assert "须先举行听证" in str(exc.value.message_dict["actual_start"])
+        with pytest.raises(ValidationError):
+            services.household_advance(
+                h, stage="sign", on=date(2025, 6, 2), acting_user=world.users["staff"]
+            )
+        step.refresh_from_db()
+        assert step.actual_start is None
+
+    def test_import_refuses_signing_a_household_with_a_pending_hearing(self, world):
+        from zhenwu.land.ledgers import HouseholdLedger
+        from zhenwu.land.tests.helpers import appraised, make_household
+
+        c = make_campaign(world.town, name="听证导入任务")
+        _published(c)
+        h = make_household(world, campaign=c, number="H-TZ", **appraised())
+        _hearing(world, c, household=h)
+        ledger = HouseholdLedger()
+        obj = h
+        obj._hearing_cache = ledger.hearing_cache(world.users["staff"])
+        obj.signed_on = date(2025, 6, 2)
+        import pytest
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as exc:
+            obj.full_clean()
+        assert "signed_on" in exc.value.message_dict
+
+    def test_api_create_outside_window_is_422(self, world):
+        c = make_campaign(world.town)
+        _published(c)
+        r = world.api("staff").post(
+            "land/hearings",
+            {"campaign_id": c.pk, "village_id": world.villages[0].pk, "applicant": "二组",
+             "requested_on": "2025-07-01"},
+        )  # fmt: skip
+        assert r.status_code == 422 and "requested_on" in r.content.decode()
+        r = world.api("staff").post(
+            "land/hearings",
+            {"campaign_id": c.pk, "village_id": world.villages[0].pk, "applicant": "二组",
+             "requested_on": "2025-05-20"},
+        )  # fmt: skip
+        assert r.status_code == 201, r.content
+
+
+def Household_stage(h):
+    from zhenwu.land.models import Household
+
+    return Household.objects.get(pk=h.pk).stage

@@ -7,6 +7,7 @@ from zhenwu.core.testing import ResourceBattery
 from zhenwu.land.resources import (
     campaign_resource,
     dispute_resource,
+    hearing_resource,
     household_resource,
     houseprice_resource,
     landprice_resource,
@@ -196,3 +197,40 @@ def test_api_bad_area_is_422_nothing_stored(world):
     assert r.status_code == 422, r.content
     assert "area_mu" in r.content.decode()
     assert not Parcel.objects.exists()
+
+
+class TestHearingSurface(ResourceBattery):
+    resource = hearing_resource
+    api_path = "land/hearings"
+
+    def make(self, world, village):
+        from zhenwu.core.actor import Source, acting_as
+        from zhenwu.land.models import CampaignStep, Hearing
+
+        c = make_campaign(village.town)
+        with acting_as(None, Source.SYSTEM):
+            CampaignStep.objects.filter(campaign=c, key="publish").update(
+                actual_start=date(2025, 5, 1)
+            )
+            h = Hearing(
+                town=village.town,
+                campaign=c,
+                village=village,
+                applicant=f"村民代表{next(_seq)}",
+                requested_on=date(2025, 5, 10),
+            )
+            h.full_clean()
+            h.save()
+        return h
+
+    def form_data(self, world):
+        from zhenwu.land.models import CampaignStep
+
+        c = make_campaign(world.town)
+        CampaignStep.objects.filter(campaign=c, key="publish").update(actual_start=date(2025, 5, 1))
+        return {
+            "campaign": c.pk,
+            "village": world.villages[0].pk,
+            "applicant": "三组村民代表",
+            "requested_on": "2025-05-12",
+        }
