@@ -23,6 +23,7 @@ from zhenwu.land.models import (
     HousePrice,
     LandPriceZone,
     Parcel,
+    SocialSecurityEntry,
 )
 
 TAGS = ["征地拆迁"]
@@ -119,6 +120,11 @@ router.add_router(
 for _model, _path, _filters in (
     (Dispute, "/land/disputes", {"household": "household_id", "status": "status"}),
     (Hearing, "/land/hearings", {"campaign": "campaign_id", "household": "household_id"}),
+    (
+        SocialSecurityEntry,
+        "/land/social-security",
+        {"campaign": "campaign_id", "household": "household_id", "status": "status"},
+    ),
     (LandPriceZone, "/land/land-prices", {"zone_code": "zone_code"}),
     (HousePrice, "/land/house-prices", {"structure": "structure"}),
 ):

@@ -854,6 +854,114 @@ class Hearing(TownScopedModel):
             raise ValidationError(errors)
 
 
+class InsuranceStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    PUBLISHED = "published", "已公示"
+    INSURED = "insured", "已参保"
+
+
+class SocialSecurityEntry(TownScopedModel):
+    """社保名单: a land-lost farmer of a campaign's household eligible for 被征地农民社会保障
+    (土地管理法第48条). The age group is counted on the requisition date (征收土地公告, until
+    then the campaign's start) from the ID number; the ID is a personal field (masked)."""
+
+    village_path = "household__village"
+    scope_module = "land"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="social_security", verbose_name="征收任务"
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="social_security",
+        verbose_name="被征收户",
+    )
+    name = models.CharField("姓名", max_length=30)
+    id_number = models.CharField("身份证号码", max_length=18)
+    per_capita_mu = models.DecimalField(
+        "人均失地面积（亩）", max_digits=10, decimal_places=4, validators=NONNEG
+    )
+    age_group = models.CharField(
+        "年龄段", max_length=10, choices=rules.AGE_GROUPS, blank=True, editable=False
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=InsuranceStatus.choices, default=InsuranceStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = "社保名单"
+        verbose_name_plural = "社保名单"
+        ordering = ["campaign", "household", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "id_number"],
+                condition=Q(is_deleted=False),
+                name="land_social_security_unique_person",
+                violation_error_message="此人已在本征收任务的社保名单中。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.household.number if self.household_id else ''}）"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "社保名单"
+
+    # The ledger names the household by its 户编号 within the row's campaign.
+    @property
+    def household_number(self) -> str:
+        pending = getattr(self, "_household_number", None)
+        if pending is not None:
+            return pending
+        return self.household.number if self.household_id else ""
+
+    @household_number.setter
+    def household_number(self, value):
+        self._household_number = value
+
+    def _requisition_date(self):
+        cache = getattr(self, "_notice_cache", None)
+        if cache is not None and self.campaign_id in cache:
+            return cache[self.campaign_id]
+        notice = (
+            CampaignStep.objects.filter(campaign_id=self.campaign_id, key=StepKey.NOTICE)
+            .values_list("actual_start", flat=True)
+            .first()
+        )
+        return rules.requisition_date(notice, self.campaign.start_date)
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.id_number:
+            self.id_number, problems = _rid_errors(self.id_number)
+            if problems:
+                errors["id_number"] = problems
+        if (
+            self.household_id
+            and self.campaign_id
+            and self.household.campaign_id != self.campaign_id
+        ):
+            errors["household"] = ["该户不属于此征收任务"]
+        if self.id_number and "id_number" not in errors and self.campaign_id:
+            self.age_group = rules.age_group(self.id_number, self._requisition_date())
+        if self.campaign_id and self.id_number and not getattr(self, "_keys_checked", False):
+            clash = (
+                SocialSecurityEntry.objects.filter(
+                    campaign_id=self.campaign_id, id_number=self.id_number
+                )
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if clash:
+                errors.setdefault("id_number", []).append("此人已在本征收任务的社保名单中")
+        if errors:
+            raise ValidationError(errors)
+
+
 class MapLayer(TownScopedModel):
     """村界底图: a GeoJSON of village outlines (WGS 84 / CGCS2000 longitude–latitude)."""
 

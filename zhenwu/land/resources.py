@@ -10,7 +10,7 @@ from zhenwu.land.forms import (
     DisputeForm,
     HearingForm,
 )
-from zhenwu.land.ledgers import HouseholdLedger, ParcelLedger
+from zhenwu.land.ledgers import HouseholdLedger, ParcelLedger, SocialSecurityLedger
 from zhenwu.land.models import (
     Campaign,
     Dispute,
@@ -19,6 +19,7 @@ from zhenwu.land.models import (
     HousePrice,
     LandPriceZone,
     Parcel,
+    SocialSecurityEntry,
 )
 
 campaign_resource = register(
@@ -213,6 +214,32 @@ hearing_resource = register(
         default_sort="-requested_on",
         form_class=HearingForm,
         nav=NavItem("economy", "听证", "land:hearing_list", "megaphone", 24),
+    )
+)
+
+SOCIAL_FIELDS = ["campaign", "household", "name", "id_number", "per_capita_mu", "status"]
+
+social_security_resource = register(
+    Resource(
+        model=SocialSecurityEntry,
+        key="social-security",
+        list_columns=[
+            "record_label",
+            "id_number",
+            "campaign",
+            "age_group",
+            "per_capita_mu",
+            "status",
+        ],
+        search_fields=["name", "household__number", "household__head_name"],
+        filter_fields=["campaign", "status", "age_group"],
+        form_fields=SOCIAL_FIELDS,
+        detail_fields=[*SOCIAL_FIELDS, "age_group"],
+        select_related=["campaign", "household", "household__village"],
+        personal_fields=("id_number",),
+        default_sort="household",
+        ledger=SocialSecurityLedger,
+        nav=NavItem("economy", "社保名单", "land:socialsecurityentry_list", "people", 24),
     )
 )
 

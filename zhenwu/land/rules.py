@@ -280,6 +280,34 @@ def check_hearing(
     return errors
 
 
+# --- 社保名单 (被征地农民社会保障) ------------------------------------------------------------
+AGE_GROUPS = [
+    ("child", "未满16周岁"),
+    ("working", "16周岁至男未满60、女未满55周岁"),
+    ("elder", "男满60、女满55周岁及以上"),
+]
+
+
+def requisition_date(notice_start: date | None, campaign_start: date) -> date:
+    """The day ages are counted on: the 征收土地公告's actual start, else the campaign's
+    start date (until the notice is published)."""
+    return notice_start or campaign_start
+
+
+def age_group(resident_id: str, on: date) -> str:
+    """The age group (AGE_GROUPS key) of the holder of an 18-character resident ID on `on`:
+    birth date from characters 7–14, sex from the 17th (odd: male, retiring at 60; even:
+    female, at 55)."""
+    born = date(int(resident_id[6:10]), int(resident_id[10:12]), int(resident_id[12:14]))
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    male = int(resident_id[16]) % 2 == 1
+    if years < 16:
+        return "child"
+    if years >= (60 if male else 55):
+        return "elder"
+    return "working"
+
+
 def step_tasks(steps: list[dict]) -> list[dict]:
     """The campaign's steps as a finish-to-start chain for the projects scheduler.
     `steps`: [{key, duration, actual_start, actual_finish}] in statutory order."""

@@ -9,6 +9,7 @@ from zhenwu.land.resources import (
     houseprice_resource,
     landprice_resource,
     parcel_resource,
+    social_security_resource,
 )
 
 app_name = "land"
@@ -29,6 +30,7 @@ urlpatterns = [
     *household_resource.urls(),
     *dispute_resource.urls(),
     *hearing_resource.urls(),
+    *social_security_resource.urls(),
     *landprice_resource.urls(),
     *houseprice_resource.urls(),
 ]

@@ -12,6 +12,7 @@ from zhenwu.land.resources import (
     houseprice_resource,
     landprice_resource,
     parcel_resource,
+    social_security_resource,
 )
 from zhenwu.land.tests.helpers import (
     _seq,
@@ -233,4 +234,40 @@ class TestHearingSurface(ResourceBattery):
             "village": world.villages[0].pk,
             "applicant": "三组村民代表",
             "requested_on": "2025-05-12",
+        }
+
+
+class TestSocialSecuritySurface(ResourceBattery):
+    resource = social_security_resource
+    api_path = "land/social-security"
+
+    def make(self, world, village):
+        from decimal import Decimal
+
+        from zhenwu.core.actor import Source, acting_as
+        from zhenwu.land.models import SocialSecurityEntry
+
+        h = make_household(world, village)
+        with acting_as(None, Source.SYSTEM):
+            e = SocialSecurityEntry(
+                town=village.town,
+                campaign=h.campaign,
+                household=h,
+                name=f"失地农民{next(_seq)}",
+                id_number=rid(),
+                per_capita_mu=Decimal("0.6"),
+            )
+            e.full_clean()
+            e.save()
+        return e
+
+    def form_data(self, world):
+        h = make_household(world, world.villages[0])
+        return {
+            "campaign": h.campaign_id,
+            "household": h.pk,
+            "name": "赵失地",
+            "id_number": rid(),
+            "per_capita_mu": "0.5",
+            "status": "pending",
         }
