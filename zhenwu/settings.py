@@ -194,8 +194,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# 双征 map: an optional tile server (an intranet or offline one, URL template with {z}/{x}/{y});
+# empty = no tiles, the map draws the uploaded village outlines only (docs/land.md "地图").
+# Its origin is the one other host images may come from.
+LAND_TILE_URL = os.environ.get("ZHENWU_LAND_TILE_URL", "").strip()
+_TILE_ORIGIN = ""
+if LAND_TILE_URL.startswith(("http://", "https://")):
+    from urllib.parse import urlsplit
+
+    _tile = urlsplit(LAND_TILE_URL.replace("{", "").replace("}", ""))
+    _TILE_ORIGIN = f" {_tile.scheme}://{_tile.netloc}" if _tile.netloc else ""
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    f"default-src 'self'; img-src 'self' data: blob:{_TILE_ORIGIN}; "
+    "style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )

@@ -1,5 +1,5 @@
 """双征 API (mounted at /api/v1/): `land/campaigns` (+ `/{id}/schedule`, `/{id}/progress`),
-`land/parcels`, `land/households` (+ `/{id}/advance`), `land/disputes`, `land/land-prices`,
+`land/parcels`, `land/households` (+ `/{id}/advance`), `land/disputes`, `land/hearings`, `land/land-prices`,
 `land/house-prices`; every call through `restrict()`, out of scope is 404. Resident IDs and
 phones are masked for users who may not see personal numbers."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from zhenwu.core import asof, scoping
-from zhenwu.core.api_base import ErrorOut, crud_router, validation_detail
+from zhenwu.core.api_base import ErrorOut, crud_router, resolve_relations, validation_detail
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.tables import mask, may_see_personal
@@ -18,10 +18,12 @@ from zhenwu.land import selectors, services
 from zhenwu.land.models import (
     Campaign,
     Dispute,
+    Hearing,
     Household,
     HousePrice,
     LandPriceZone,
     Parcel,
+    SocialSecurityEntry,
 )
 
 TAGS = ["征地拆迁"]
@@ -44,10 +46,16 @@ def _masked(field, kind):
 
 
 def _campaign_create(request, data):
-    from zhenwu.core.api_base import resolve_relations
-
     data = resolve_relations(request.auth, Campaign, data)
     return services.campaign_create(town=request.auth.town, data=data, acting_user=request.auth)
+
+
+def _campaign_update(request, obj, data, version):
+    """The same service as the form's edit: the statutory steps a campaign lacks are refilled."""
+    data = resolve_relations(request.auth, Campaign, data, obj=obj)
+    return services.campaign_update(
+        obj, data=data, acting_user=request.auth, expected_version=version
+    )
 
 
 _c_out, _c_in, _c_patch = model_schemas(Campaign)
@@ -60,6 +68,7 @@ router.add_router(
         patch_schema=_c_patch,
         tags=TAGS,
         create=_campaign_create,
+        update=_campaign_update,
         filters={"project": "project_id", "investment": "investment_id"},
     ),
 )
@@ -110,6 +119,12 @@ router.add_router(
 
 for _model, _path, _filters in (
     (Dispute, "/land/disputes", {"household": "household_id", "status": "status"}),
+    (Hearing, "/land/hearings", {"campaign": "campaign_id", "household": "household_id"}),
+    (
+        SocialSecurityEntry,
+        "/land/social-security",
+        {"campaign": "campaign_id", "household": "household_id", "status": "status"},
+    ),
     (LandPriceZone, "/land/land-prices", {"zone_code": "zone_code"}),
     (HousePrice, "/land/house-prices", {"structure": "structure"}),
 ):

@@ -6,7 +6,7 @@ from django import forms
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.land import rules, services
-from zhenwu.land.models import Campaign, Dispute
+from zhenwu.land.models import Campaign, Dispute, Hearing
 
 DATE = {"type": "date"}
 
@@ -104,4 +104,27 @@ class DisputeForm(ResourceForm):
             "resolution": forms.Textarea(attrs={"rows": 2}),
             "raised_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "resolved_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        }
+
+
+HEARING_FIELDS = [
+    "campaign",
+    "village",
+    "group",
+    "household",
+    "applicant",
+    "requested_on",
+    "held_on",
+    "outcome",
+]
+
+
+class HearingForm(ResourceForm):
+    class Meta:
+        model = Hearing
+        fields = HEARING_FIELDS
+        widgets = {
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "requested_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "held_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
         }

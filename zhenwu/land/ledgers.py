@@ -5,11 +5,22 @@ headers (面积（亩）/ 面积（平方米）, 金额（元）), IDs as text. 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from zhenwu.core import scoping
 from zhenwu.core.importing import parsers as p
-from zhenwu.core.ledgers import Column, Ledger, register_ledger
+from zhenwu.core.ledgers import Column, Ledger, _key_part, register_ledger
 from zhenwu.land import rules
-from zhenwu.land.models import Campaign, Household, HousePrice, LandPriceZone, Parcel
+from zhenwu.land.models import (
+    Campaign,
+    CampaignStep,
+    Hearing,
+    Household,
+    HousePrice,
+    LandPriceZone,
+    Parcel,
+    SocialSecurityEntry,
+)
 
 
 def _campaign_lookup(ledger, column, user, text):
@@ -220,7 +231,111 @@ class HouseholdLedger(_LandLedger):
         Column("cadre", "包户干部", kind="fk", synonyms=("责任干部", "包保干部")),
     ]
 
+    def hearing_cache(self, user) -> dict:
+        """Campaign id → households with a hearing not yet held (0: a collective's request,
+        which holds every household of the campaign), read once per import."""
+        cache = self.__dict__.get("_hearings")
+        if cache is None:
+            cache = {}
+            pending = Hearing.objects.filter(town_id=user.town_id, held_on__isnull=True)
+            for campaign_id, household_id in pending.values_list("campaign_id", "household_id"):
+                cache.setdefault(campaign_id, set()).add(household_id or 0)
+            self._hearings = cache
+        return cache
+
     def validate(self, obj, values, user):
+        obj._hearing_cache = self.hearing_cache(user)
         super().validate(obj, values, user)
         # the stage follows the dates (the bulk write does not call save())
         obj.stage = rules.stage_of(obj.stage_dates())
+
+
+@register_ledger
+class SocialSecurityLedger(Ledger):
+    """社保名单 (被征地农民社会保障名单): rows match on (征收任务, 户编号, 姓名) — the ID number is
+    masked in most users' exports, so it cannot be the key; the household is named by its
+    户编号 within the row's campaign; the age group is computed, exported only."""
+
+    key = "social-security"
+    model = SocialSecurityEntry
+    title = "被征地农民社会保障名单"
+    match_on = ("campaign", "household_number", "name")
+    columns = [
+        *COMMON_HEAD,
+        Column("household_number", "户编号", required=True, synonyms=("编号", "户号")),
+        Column("name", "姓名", required=True, synonyms=("被征地农民姓名", "人员姓名")),
+        Column(
+            "id_number",
+            "身份证号码",
+            kind="resident_id",
+            required=True,
+            synonyms=("身份证号", "公民身份号码"),
+        ),
+        Column(
+            "per_capita_mu",
+            "人均失地面积（亩）",
+            kind="decimal",
+            required=True,
+            synonyms=("人均失地面积", "人均失地（亩）"),
+        ),
+        Column(
+            "age_group",
+            "年龄段",
+            export_only=True,
+            export=lambda o: o.get_age_group_display(),
+        ),
+        Column(
+            "status",
+            "状态",
+            kind="choice",
+            synonyms=("审核状态", "参保状态"),
+            synonyms_map={"待审": "pending", "公示": "published", "参保": "insured"},
+        ),
+    ]
+
+    def existing_by_key(self, user) -> dict:
+        out = {}
+        qs = scoping.restrict(self.model.objects.select_related("household"), user)
+        for obj in qs:
+            key = (obj.campaign_id, obj.household.number, obj.name)
+            out[tuple(_key_part(x) for x in key)] = obj
+        return out
+
+    def households(self, user) -> dict:
+        cache = self.__dict__.get("_households")
+        if cache is None:
+            cache = {
+                (h.campaign_id, h.number): h
+                for h in scoping.restrict(Household.objects.all(), user)
+            }
+            self._households = cache
+        return cache
+
+    def notice_cache(self, user) -> dict:
+        cache = self.__dict__.get("_notices")
+        if cache is None:
+            starts = dict(
+                CampaignStep.objects.filter(town_id=user.town_id, key="notice").values_list(
+                    "campaign_id", "actual_start"
+                )
+            )
+            cache = {
+                c.pk: rules.requisition_date(starts.get(c.pk), c.start_date)
+                for c in Campaign.objects.filter(town_id=user.town_id)
+            }
+            self._notices = cache
+        return cache
+
+    def validate(self, obj, values, user):
+        obj._keys_checked = True
+        obj._notice_cache = self.notice_cache(user)
+        number = getattr(obj, "_household_number", None)
+        if number is not None and obj.campaign_id:
+            found = self.households(user).get((obj.campaign_id, str(number).strip()))
+            if found is None:
+                raise ValidationError(
+                    {"household_number": f"征收任务「{obj.campaign}」中没有户编号「{number}」"}
+                )
+            obj.household = found
+            obj._household_number = None
+        super().validate(obj, values, user)

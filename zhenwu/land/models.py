@@ -99,7 +99,7 @@ def _rid_errors(value: str) -> tuple[str, list[str]]:
 class LandPriceZone(TownScopedModel):
     """区片综合地价 (one row per zone and effective date)."""
 
-    scope_module = "land"
+    scope_module = "core"  # administrators only (land staff read it)
 
     zone_code = models.CharField("区片编号", max_length=20)
     grade = models.CharField("区片等级", max_length=20, blank=True)
@@ -160,7 +160,7 @@ class LandPriceZone(TownScopedModel):
 class HousePrice(TownScopedModel):
     """房屋补偿标准 (per structure and effective date)."""
 
-    scope_module = "land"
+    scope_module = "core"  # administrators only (land staff read it)
 
     structure = models.CharField("房屋结构", max_length=16, choices=Structure.choices)
     price_yuan_per_m2 = models.DecimalField(
@@ -312,6 +312,18 @@ class CampaignStep(TownScopedModel):
             raise ValidationError({"actual_start": "填写实际完成前请先填写实际开始"})
         if self.actual_finish and self.actual_start and self.actual_finish < self.actual_start:
             raise ValidationError({"actual_finish": "实际完成不能早于实际开始"})
+        loaded = getattr(self, "_loaded_values", None) or {}
+        starting = self.actual_start and loaded.get("actual_start") is None
+        if self.key in rules.AFTER_PUBLISH and starting and self.campaign_id:
+            pending = Hearing.objects.filter(campaign_id=self.campaign_id, held_on__isnull=True)
+            n = pending.count()
+            if n:
+                raise ValidationError(
+                    {
+                        "actual_start": f"本任务有{n}件听证申请尚未举行听证，须先举行听证，"
+                        f"才能开始「{self.get_key_display()}」"
+                    }
+                )
 
 
 # --- parcels and households ------------------------------------------------------------------
@@ -659,12 +671,34 @@ class Household(_Compensated):
         if problem:
             errors["paid_amount"] = [problem]
         appraised = bool(self.appraised_on and self.appraiser and self.appraised_value is not None)
+        self._check_hearing(errors)
         for f, message in rules.check_stage_dates(self.stage_dates(), appraised=appraised).items():
             errors.setdefault(f, []).append(message)
         self._check_point(errors)
         self._check_number_unique(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_hearing(self, errors):
+        """签约 rests on the published 方案: not while a hearing this household (or its
+        collective, a request without a household) asked for has not been held."""
+        loaded = getattr(self, "_loaded_values", None) or {}
+        if not (self.signed_on and self.campaign_id) or loaded.get("signed_on") is not None:
+            return
+        cache = getattr(self, "_hearing_cache", None)  # an import reads the requests once
+        if cache is not None:
+            blockers = cache.get(self.campaign_id, set())
+            blocked = 0 in blockers or (self.pk is not None and self.pk in blockers)
+        else:
+            blocked = (
+                Hearing.objects.filter(campaign_id=self.campaign_id, held_on__isnull=True)
+                .filter(Q(household__isnull=True) | Q(household_id=self.pk))
+                .exists()
+            )
+        if blocked:
+            errors.setdefault("signed_on", []).append(
+                "该户（或所在集体）申请的听证尚未举行，须先举行听证才能签约"
+            )
 
     def save(self, *args, **kwargs):
         # The stage always follows the dates, whichever door saved them.
@@ -744,6 +778,188 @@ class DisputeContact(TownScopedModel):
     def clean(self):
         if self.dispute_id and self.contacted_on and self.contacted_on < self.dispute.raised_on:
             raise ValidationError({"contacted_on": "接谈日期不能早于诉求提出日期"})
+
+
+class Hearing(TownScopedModel):
+    """听证: requested by a household or a collective (村/组) within the 方案公告 period; until
+    it is held, no household of the request signs and no step after 方案公告 starts."""
+
+    village_path = "village"
+    scope_module = "land"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="hearings", verbose_name="征收任务"
+    )
+    village = models.ForeignKey(
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+    )
+    group = models.CharField("村民小组", max_length=30, blank=True)
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hearings",
+        verbose_name="申请户",
+        help_text="不填：由集体经济组织（村、组）申请",
+    )
+    applicant = models.CharField("申请人", max_length=60)
+    requested_on = models.DateField("申请日期")
+    held_on = models.DateField("听证日期", null=True, blank=True)
+    outcome = models.TextField("听证结果", blank=True)
+
+    class Meta:
+        verbose_name = "听证"
+        verbose_name_plural = "听证"
+        ordering = ["-requested_on", "pk"]
+
+    def __str__(self):
+        who = self.household.head_name if self.household_id else f"{self.village}{self.group}"
+        return f"{self.campaign} · {who}听证申请（{self.requested_on}）"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "听证"
+
+    @property
+    def status(self) -> str:
+        return "已举行" if self.held_on else "待举行"
+
+    status.fget.short_description = "状态"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        window = None
+        if self.campaign_id:
+            publish = CampaignStep.objects.filter(
+                campaign_id=self.campaign_id, key=StepKey.PUBLISH
+            ).first()
+            if publish is not None:
+                window = rules.hearing_window(
+                    publish.actual_start, publish.duration, publish.actual_finish
+                )
+        for f, message in rules.check_hearing(
+            self.requested_on, self.held_on, self.outcome, window
+        ).items():
+            errors.setdefault(f, []).append(message)
+        if self.household_id:
+            h = self.household
+            if self.campaign_id and h.campaign_id != self.campaign_id:
+                errors.setdefault("household", []).append("申请户不属于该征收任务")
+            if self.village_id and h.village_id != self.village_id:
+                errors.setdefault("village", []).append("村（社区）与申请户所在村不一致")
+        if errors:
+            raise ValidationError(errors)
+
+
+class InsuranceStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    PUBLISHED = "published", "已公示"
+    INSURED = "insured", "已参保"
+
+
+class SocialSecurityEntry(TownScopedModel):
+    """社保名单: a land-lost farmer of a campaign's household eligible for 被征地农民社会保障
+    (土地管理法第48条). The age group is counted on the requisition date (征收土地公告, until
+    then the campaign's start) from the ID number; the ID is a personal field (masked)."""
+
+    village_path = "household__village"
+    scope_module = "land"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="social_security", verbose_name="征收任务"
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="social_security",
+        verbose_name="被征收户",
+    )
+    name = models.CharField("姓名", max_length=30)
+    id_number = models.CharField("身份证号码", max_length=18)
+    per_capita_mu = models.DecimalField(
+        "人均失地面积（亩）", max_digits=10, decimal_places=4, validators=NONNEG
+    )
+    age_group = models.CharField(
+        "年龄段", max_length=10, choices=rules.AGE_GROUPS, blank=True, editable=False
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=InsuranceStatus.choices, default=InsuranceStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = "社保名单"
+        verbose_name_plural = "社保名单"
+        ordering = ["campaign", "household", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "id_number"],
+                condition=Q(is_deleted=False),
+                name="land_social_security_unique_person",
+                violation_error_message="此人已在本征收任务的社保名单中。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.household.number if self.household_id else ''}）"
+
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "社保名单"
+
+    # The ledger names the household by its 户编号 within the row's campaign.
+    @property
+    def household_number(self) -> str:
+        pending = getattr(self, "_household_number", None)
+        if pending is not None:
+            return pending
+        return self.household.number if self.household_id else ""
+
+    @household_number.setter
+    def household_number(self, value):
+        self._household_number = value
+
+    def _requisition_date(self):
+        cache = getattr(self, "_notice_cache", None)
+        if cache is not None and self.campaign_id in cache:
+            return cache[self.campaign_id]
+        notice = (
+            CampaignStep.objects.filter(campaign_id=self.campaign_id, key=StepKey.NOTICE)
+            .values_list("actual_start", flat=True)
+            .first()
+        )
+        return rules.requisition_date(notice, self.campaign.start_date)
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.id_number:
+            self.id_number, problems = _rid_errors(self.id_number)
+            if problems:
+                errors["id_number"] = problems
+        if (
+            self.household_id
+            and self.campaign_id
+            and self.household.campaign_id != self.campaign_id
+        ):
+            errors["household"] = ["该户不属于此征收任务"]
+        if self.id_number and "id_number" not in errors and self.campaign_id:
+            self.age_group = rules.age_group(self.id_number, self._requisition_date())
+        if self.campaign_id and self.id_number and not getattr(self, "_keys_checked", False):
+            clash = (
+                SocialSecurityEntry.objects.filter(
+                    campaign_id=self.campaign_id, id_number=self.id_number
+                )
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if clash:
+                errors.setdefault("id_number", []).append("此人已在本征收任务的社保名单中")
+        if errors:
+            raise ValidationError(errors)
 
 
 class MapLayer(TownScopedModel):

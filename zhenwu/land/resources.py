@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
-from zhenwu.land.forms import CAMPAIGN_FIELDS, CampaignForm, DisputeForm
-from zhenwu.land.ledgers import HouseholdLedger, ParcelLedger
-from zhenwu.land.models import Campaign, Dispute, Household, HousePrice, LandPriceZone, Parcel
+from zhenwu.land.forms import (
+    CAMPAIGN_FIELDS,
+    HEARING_FIELDS,
+    CampaignForm,
+    DisputeForm,
+    HearingForm,
+)
+from zhenwu.land.ledgers import HouseholdLedger, ParcelLedger, SocialSecurityLedger
+from zhenwu.land.models import (
+    Campaign,
+    Dispute,
+    Hearing,
+    Household,
+    HousePrice,
+    LandPriceZone,
+    Parcel,
+    SocialSecurityEntry,
+)
 
 campaign_resource = register(
     Resource(
@@ -176,6 +191,55 @@ dispute_resource = register(
         form_class=DisputeForm,
         nav=NavItem("economy", "矛盾纠纷", "land:dispute_list", "exclamation-triangle", 24),
         detail_template="land/partials/dispute_detail.html",
+    )
+)
+
+hearing_resource = register(
+    Resource(
+        model=Hearing,
+        key="hearings",
+        list_columns=[
+            "record_label",
+            "village",
+            "applicant",
+            "requested_on",
+            "held_on",
+            "status",
+        ],
+        search_fields=["applicant", "outcome", "household__head_name"],
+        filter_fields=["campaign", "village"],
+        form_fields=HEARING_FIELDS,
+        detail_fields=[*HEARING_FIELDS, "status"],
+        select_related=["campaign", "village", "household"],
+        default_sort="-requested_on",
+        form_class=HearingForm,
+        nav=NavItem("economy", "听证", "land:hearing_list", "megaphone", 24),
+    )
+)
+
+SOCIAL_FIELDS = ["campaign", "household", "name", "id_number", "per_capita_mu", "status"]
+
+social_security_resource = register(
+    Resource(
+        model=SocialSecurityEntry,
+        key="social-security",
+        list_columns=[
+            "record_label",
+            "id_number",
+            "campaign",
+            "age_group",
+            "per_capita_mu",
+            "status",
+        ],
+        search_fields=["name", "household__number", "household__head_name"],
+        filter_fields=["campaign", "status", "age_group"],
+        form_fields=SOCIAL_FIELDS,
+        detail_fields=[*SOCIAL_FIELDS, "age_group"],
+        select_related=["campaign", "household", "household__village"],
+        personal_fields=("id_number",),
+        default_sort="household",
+        ledger=SocialSecurityLedger,
+        nav=NavItem("economy", "社保名单", "land:socialsecurityentry_list", "people", 24),
     )
 )
 

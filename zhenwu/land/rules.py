@@ -9,7 +9,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # 1 亩 = 666.67 m² (the conversion the town's ledgers use; 1 公顷 = 15 亩).
@@ -231,6 +231,81 @@ def check_step_duration(key: str, duration: int) -> str | None:
         unit = "日（自然日）" if step.calendar_days else "个工作日"
         return f"「{step.label}」依法不少于{step.floor}{unit}，不能设为{duration}"
     return None
+
+
+# --- 听证 (hearing) -------------------------------------------------------------------------
+#: Steps that rest on the published 方案: none may start while a requested hearing is not held.
+AFTER_PUBLISH = [s.key for s in STEPS[[x.key for x in STEPS].index("publish") + 1 :]]
+
+
+def hearing_window(start: date | None, duration: int | None, finish: date | None):
+    """(first, last) day a hearing may be requested: the 方案公告 period (实施条例第28条: 公告
+    不少于30日, 听证 when most members object), from its actual start for its duration in
+    calendar days (at least the legal 30), or to its actual finish when that is later.
+    None before the 方案 is published."""
+    if start is None:
+        return None
+    days = max(duration or 0, STEP_BY_KEY["publish"].floor)
+    last = start + timedelta(days=days - 1)
+    if finish and finish > last:
+        last = finish
+    return start, last
+
+
+def check_hearing(
+    requested_on: date | None,
+    held_on: date | None,
+    outcome: str,
+    window: tuple[date, date] | None,
+) -> dict[str, str]:
+    """Field → message for a hearing request (empty when it is valid)."""
+    errors: dict[str, str] = {}
+    if requested_on is not None:
+        if window is None:
+            errors["requested_on"] = (
+                "补偿安置方案尚未公告（「补偿安置方案公告」未填实际开始），不能申请听证"
+            )
+        elif not window[0] <= requested_on <= window[1]:
+            errors["requested_on"] = (
+                f"听证申请须在补偿安置方案公告期内（{window[0]}至{window[1]}）提出，"
+                f"{requested_on}不在期内"
+            )
+    if held_on is not None:
+        if requested_on is not None and held_on < requested_on:
+            errors["held_on"] = "听证日期不能早于申请日期"
+        if not (outcome or "").strip():
+            errors["outcome"] = "已举行的听证须填写听证结果"
+    elif (outcome or "").strip():
+        errors["held_on"] = "填写听证结果前请先填写听证日期"
+    return errors
+
+
+# --- 社保名单 (被征地农民社会保障) ------------------------------------------------------------
+AGE_GROUPS = [
+    ("child", "未满16周岁"),
+    ("working", "16周岁至男未满60、女未满55周岁"),
+    ("elder", "男满60、女满55周岁及以上"),
+]
+
+
+def requisition_date(notice_start: date | None, campaign_start: date) -> date:
+    """The day ages are counted on: the 征收土地公告's actual start, else the campaign's
+    start date (until the notice is published)."""
+    return notice_start or campaign_start
+
+
+def age_group(resident_id: str, on: date) -> str:
+    """The age group (AGE_GROUPS key) of the holder of an 18-character resident ID on `on`:
+    birth date from characters 7–14, sex from the 17th (odd: male, retiring at 60; even:
+    female, at 55)."""
+    born = date(int(resident_id[6:10]), int(resident_id[10:12]), int(resident_id[12:14]))
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    male = int(resident_id[16]) % 2 == 1
+    if years < 16:
+        return "child"
+    if years >= (60 if male else 55):
+        return "elder"
+    return "working"
 
 
 def step_tasks(steps: list[dict]) -> list[dict]:

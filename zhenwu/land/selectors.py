@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from zhenwu.core import scoping
+from zhenwu.core import asof, scoping
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.land import rules
 from zhenwu.land.models import Campaign, CampaignStep, Household, Parcel, Stage
@@ -171,27 +171,39 @@ def _household_total():
     )
 
 
-def parcel_aggregates(parcels) -> dict:
+def _dated(field: str, as_of: date | None) -> Q:
+    """The record reached the step dated by `field`: on or before `as_of` (None: at all)."""
+    if as_of is None:
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__lte": as_of})
+
+
+def parcel_aggregates(parcels, as_of: date | None = None) -> dict:
+    """Areas (亩) surveyed / agreed / handed over as they stood on `as_of` (by their dates).
+    Payment carries no date (付款状态, 已付金额): 已兑付 and the money paid are the current
+    figures whatever the date."""
     return parcels.aggregate(
         n=Count("pk"),
         mu=_sum("area_mu"),
-        surveyed=_sum_if("area_mu", Q(registered_on__isnull=False)),
-        agreed=_sum_if("area_mu", Q(agreed_on__isnull=False)),
+        surveyed=_sum_if("area_mu", _dated("registered_on", as_of)),
+        agreed=_sum_if("area_mu", _dated("agreed_on", as_of)),
         paid=_sum_if("area_mu", Q(payment_status="paid")),
-        handed=_sum_if("area_mu", Q(handed_over_on__isnull=False)),
-        committed=_sum_if(_parcel_total(), Q(agreed_on__isnull=False)),
+        handed=_sum_if("area_mu", _dated("handed_over_on", as_of)),
+        committed=_sum_if(_parcel_total(), _dated("agreed_on", as_of)),
         money_paid=_sum("paid_amount"),
     )
 
 
-def household_aggregates(households) -> dict:
+def household_aggregates(households, as_of: date | None = None) -> dict:
+    """Households signed / vacated / demolished / settled as they stood on `as_of` (by the
+    stage dates); the money committed is that of the households signed by then."""
     return households.aggregate(
         n=Count("pk"),
-        signed=Count("pk", filter=Q(signed_on__isnull=False)),
-        vacated=Count("pk", filter=Q(vacated_on__isnull=False)),
-        demolished=Count("pk", filter=Q(demolished_on__isnull=False)),
-        settled=Count("pk", filter=Q(settled_on__isnull=False)),
-        committed=_sum_if(_household_total(), Q(signed_on__isnull=False)),
+        signed=Count("pk", filter=_dated("signed_on", as_of)),
+        vacated=Count("pk", filter=_dated("vacated_on", as_of)),
+        demolished=Count("pk", filter=_dated("demolished_on", as_of)),
+        settled=Count("pk", filter=_dated("settled_on", as_of)),
+        committed=_sum_if(_household_total(), _dated("signed_on", as_of)),
         money_paid=_sum("paid_amount"),
     )
 
@@ -205,6 +217,12 @@ class Progress:
     working_days_left: int | None = None
     working_days_elapsed: int | None = None
     deadline: date | None = None
+    as_of: date | None = None
+
+    @property
+    def past(self) -> bool:
+        """Opened as of a day before today: payment (undated) is still today's figure."""
+        return bool(self.as_of and self.as_of < asof.today())
 
     def _mu_pct(self, key):
         return rules.pct(self.parcels[key], self.target_mu or self.parcels["mu"])
@@ -288,15 +306,17 @@ class Progress:
 
 
 def campaign_progress(campaign: Campaign, *, as_of: date) -> Progress:
-    """Two aggregate queries (+ the calendar's, cached), whatever the campaign's size."""
-    parcels = parcel_aggregates(Parcel.objects.filter(campaign=campaign))
-    households = household_aggregates(Household.objects.filter(campaign=campaign))
+    """The campaign as it stood on `as_of`: two aggregate queries (+ the calendar's, cached),
+    whatever the campaign's size."""
+    parcels = parcel_aggregates(Parcel.objects.filter(campaign=campaign), as_of)
+    households = household_aggregates(Household.objects.filter(campaign=campaign), as_of)
     p = Progress(
         target_mu=campaign.target_mu or ZERO,
         target_households=campaign.target_households or 0,
         parcels=parcels,
         households=households,
         deadline=campaign.handover_deadline,
+        as_of=as_of,
     )
     cal = get_calendar(campaign.town_id)
     if not campaign.handed_over_on:
@@ -309,14 +329,16 @@ def campaign_progress(campaign: Campaign, *, as_of: date) -> Progress:
     return p
 
 
-def town_progress(user) -> Progress:
+def town_progress(user, *, as_of: date) -> Progress:
+    """Every campaign the user sees, as they stood on `as_of` (three aggregate queries)."""
     campaigns = scoping.restrict(Campaign.objects.all(), user)
     t = campaigns.aggregate(mu=_sum("target_mu"), hh=Coalesce(Sum("target_households"), 0))
     return Progress(
         target_mu=t["mu"],
         target_households=t["hh"],
-        parcels=parcel_aggregates(Parcel.objects.filter(campaign__in=campaigns)),
-        households=household_aggregates(Household.objects.filter(campaign__in=campaigns)),
+        parcels=parcel_aggregates(Parcel.objects.filter(campaign__in=campaigns), as_of),
+        households=household_aggregates(Household.objects.filter(campaign__in=campaigns), as_of),
+        as_of=as_of,
     )
 
 

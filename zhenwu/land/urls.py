@@ -4,10 +4,12 @@ from zhenwu.land import views
 from zhenwu.land.resources import (
     campaign_resource,
     dispute_resource,
+    hearing_resource,
     household_resource,
     houseprice_resource,
     landprice_resource,
     parcel_resource,
+    social_security_resource,
 )
 
 app_name = "land"
@@ -27,6 +29,8 @@ urlpatterns = [
     *parcel_resource.urls(),
     *household_resource.urls(),
     *dispute_resource.urls(),
+    *hearing_resource.urls(),
+    *social_security_resource.urls(),
     *landprice_resource.urls(),
     *houseprice_resource.urls(),
 ]

@@ -57,7 +57,7 @@ def dashboard(request):
     return render(
         request,
         "land/dashboard.html",
-        {"town": selectors.town_progress(request.user), "rows": rows, "as_of": as_of},
+        {"town": selectors.town_progress(request.user, as_of=as_of), "rows": rows, "as_of": as_of},
     )
 
 

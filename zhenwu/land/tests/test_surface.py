@@ -7,10 +7,12 @@ from zhenwu.core.testing import ResourceBattery
 from zhenwu.land.resources import (
     campaign_resource,
     dispute_resource,
+    hearing_resource,
     household_resource,
     houseprice_resource,
     landprice_resource,
     parcel_resource,
+    social_security_resource,
 )
 from zhenwu.land.tests.helpers import (
     _seq,
@@ -99,6 +101,7 @@ class TestDisputeSurface(ResourceBattery):
 
 
 class TestLandPriceSurface(ResourceBattery):
+    editor = "admin"  # price tables: administrators only (land staff read them)
     resource = landprice_resource
     api_path = "land/land-prices"
 
@@ -119,6 +122,7 @@ class TestLandPriceSurface(ResourceBattery):
 
 
 class TestHousePriceSurface(ResourceBattery):
+    editor = "admin"  # price tables: administrators only (land staff read them)
     resource = houseprice_resource
     api_path = "land/house-prices"
 
@@ -194,3 +198,76 @@ def test_api_bad_area_is_422_nothing_stored(world):
     assert r.status_code == 422, r.content
     assert "area_mu" in r.content.decode()
     assert not Parcel.objects.exists()
+
+
+class TestHearingSurface(ResourceBattery):
+    resource = hearing_resource
+    api_path = "land/hearings"
+
+    def make(self, world, village):
+        from zhenwu.core.actor import Source, acting_as
+        from zhenwu.land.models import CampaignStep, Hearing
+
+        c = make_campaign(village.town)
+        with acting_as(None, Source.SYSTEM):
+            CampaignStep.objects.filter(campaign=c, key="publish").update(
+                actual_start=date(2025, 5, 1)
+            )
+            h = Hearing(
+                town=village.town,
+                campaign=c,
+                village=village,
+                applicant=f"村民代表{next(_seq)}",
+                requested_on=date(2025, 5, 10),
+            )
+            h.full_clean()
+            h.save()
+        return h
+
+    def form_data(self, world):
+        from zhenwu.land.models import CampaignStep
+
+        c = make_campaign(world.town)
+        CampaignStep.objects.filter(campaign=c, key="publish").update(actual_start=date(2025, 5, 1))
+        return {
+            "campaign": c.pk,
+            "village": world.villages[0].pk,
+            "applicant": "三组村民代表",
+            "requested_on": "2025-05-12",
+        }
+
+
+class TestSocialSecuritySurface(ResourceBattery):
+    resource = social_security_resource
+    api_path = "land/social-security"
+
+    def make(self, world, village):
+        from decimal import Decimal
+
+        from zhenwu.core.actor import Source, acting_as
+        from zhenwu.land.models import SocialSecurityEntry
+
+        h = make_household(world, village)
+        with acting_as(None, Source.SYSTEM):
+            e = SocialSecurityEntry(
+                town=village.town,
+                campaign=h.campaign,
+                household=h,
+                name=f"失地农民{next(_seq)}",
+                id_number=rid(),
+                per_capita_mu=Decimal("0.6"),
+            )
+            e.full_clean()
+            e.save()
+        return e
+
+    def form_data(self, world):
+        h = make_household(world, world.villages[0])
+        return {
+            "campaign": h.campaign_id,
+            "household": h.pk,
+            "name": "赵失地",
+            "id_number": rid(),
+            "per_capita_mu": "0.5",
+            "status": "pending",
+        }
