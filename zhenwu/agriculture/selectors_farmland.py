@@ -26,9 +26,12 @@ def chief_plots(chief: FieldChief, plots=None):
     return qs.filter(village__in=chief.villages.all())
 
 
-def last_patrols(plot_ids, *, by_user=None) -> dict[int, date]:
-    """{plot id: the date of its last patrol} (by one patroller when `by_user` is given)."""
+def last_patrols(plot_ids, *, by_user=None, until: date | None = None) -> dict[int, date]:
+    """{plot id: the date of its last patrol} (by one patroller when `by_user` is given; on or
+    before `until` when given)."""
     qs = Patrol.objects.filter(plots__in=list(plot_ids))
+    if until is not None:
+        qs = qs.filter(patrolled_on__lte=until)
     if by_user is not None:
         qs = qs.filter(patroller=by_user)
     return dict(
@@ -73,6 +76,5 @@ def chief_coverage(chief: FieldChief, *, intervals: dict, today: date, plots=Non
 def town_coverage(town, *, today: date, interval: int) -> float | None:
     """Share of the town's plots patrolled (by anyone) within `interval` days of `today`."""
     ids = list(Plot.objects.filter(town=town).values_list("pk", flat=True))
-    last = last_patrols(ids)
-    last = {k: v for k, v in last.items() if v <= today}
+    last = last_patrols(ids, until=today)
     return rules.coverage(ids, last, interval=interval, today=today)
