@@ -226,7 +226,9 @@ def build(ctx):
                             "note": NOTES.get(code, ""),
                             "area_mu": Decimal(rng.randint(1, 6)),
                             "action": "restore" if code.startswith(("FLH", "LH")) else "report",
-                            "photos": [_photo(rng, f"问题照片-{day:%Y%m%d}-{vi + 1}村{pj + 1}号.jpg")],
+                            "photos": [
+                                _photo(rng, f"问题照片-{day:%Y%m%d}-{vi + 1}村{pj + 1}号.jpg")
+                            ],
                         }
                         for pj, code, _ in todo
                     ]

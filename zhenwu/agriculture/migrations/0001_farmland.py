@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('land_type', models.CharField(choices=[('paddy', '水田'), ('irrigated', '水浇地'), ('dry', '旱地')], default='paddy', max_length=10, verbose_name='地类')),
                 ('lat', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
                 ('lng', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
-                ('outline', models.JSONField(blank=True, null=True, verbose_name='图斑范围（GeoJSON）')),
+                ('outline', models.JSONField(blank=True, null=True, verbose_name='图斑范围（地理坐标）')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
                 ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='乡镇')),
                 ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.village', verbose_name='村（社区）')),

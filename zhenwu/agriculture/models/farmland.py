@@ -126,7 +126,7 @@ class Plot(TownScopedModel):
     )
     lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    outline = models.JSONField("图斑范围（GeoJSON）", null=True, blank=True)
+    outline = models.JSONField("图斑范围（地理坐标）", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
@@ -153,7 +153,9 @@ class Plot(TownScopedModel):
         if self.outline not in (None, "", {}) and (
             not isinstance(self.outline, dict) or "type" not in self.outline
         ):
-            raise ValidationError({"outline": "图斑范围应为 GeoJSON 对象（含 type）。"})
+            raise ValidationError(
+                {"outline": "图斑范围应为地理坐标对象（GeoJSON 格式，含 type）。"}
+            )
 
 
 class FieldChief(TownScopedModel):
