@@ -28,6 +28,7 @@ from django.utils import timezone
 from zhenwu.core import scoping
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.models import Role
+from zhenwu.core.rectification import OPEN_STATUSES, Rectifiable, RectificationStatus  # noqa: F401
 
 
 class RoundKind(models.TextChoices):
@@ -53,14 +54,8 @@ class FlagSchemeKind(models.TextChoices):
     RED_BLACK = "red_black", "红黑榜"
 
 
-class FindingStatus(models.TextChoices):
-    OPEN = "open", "待整改"
-    SUBMITTED = "submitted", "已整改待验收"
-    RETURNED = "returned", "退回重改"
-    ACCEPTED = "accepted", "已销号"
-
-
-OPEN_STATUSES = (FindingStatus.OPEN, FindingStatus.SUBMITTED, FindingStatus.RETURNED)
+# The rectification order's states live in the shared flow (core.rectification).
+FindingStatus = RectificationStatus
 
 
 class Checklist(TownScopedModel):
@@ -304,7 +299,10 @@ class Sheet(TownScopedModel):
         super().save(*args, **kwargs)
 
 
-class Finding(TownScopedModel):
+class Finding(TownScopedModel, Rectifiable):
+    """A problem found in a round; also the unit's rectification order — the order's fields
+    and flow are the shared `core.rectification.Rectifiable`."""
+
     village_path = "village"
     scope_module = "inspections"
     personal_fields = ()
@@ -344,43 +342,6 @@ class Finding(TownScopedModel):
     )
     client_key = models.CharField("提交编号", max_length=64, blank=True, editable=False)
     flags = models.JSONField("提示", default=list, blank=True, editable=False)
-    is_recurrence = models.BooleanField("反弹", default=False, editable=False)
-    recurrence_of = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="反弹自",
-        editable=False,
-    )
-    # --- the rectification order (问题交办单)
-    status = models.CharField(
-        "整改状态", max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
-    )
-    deadline = models.DateField("整改时限", null=True, blank=True)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="责任人",
-    )
-    rectified_at = models.DateTimeField("整改时间", null=True, blank=True, editable=False)
-    rectification_note = models.CharField("整改说明", max_length=300, blank=True)
-    accepted_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="验收人",
-        editable=False,
-    )
-    return_note = models.CharField("退回意见", max_length=300, blank=True, editable=False)
-    escalated = models.BooleanField("已逾期上报", default=False, editable=False)
 
     class Meta:
         verbose_name = "检查问题"
@@ -408,16 +369,6 @@ class Finding(TownScopedModel):
     @property
     def found_on(self):
         return timezone.localtime(self.found_at).date()
-
-    def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.status in OPEN_STATUSES and self.deadline is not None and self.deadline < today
-
-    def on_time(self) -> bool | None:
-        if self.status != FindingStatus.ACCEPTED or self.deadline is None:
-            return None
-        done = self.rectified_at or self.accepted_at
-        return timezone.localtime(done).date() <= self.deadline
 
 
 class RankingPublication(TownScopedModel):

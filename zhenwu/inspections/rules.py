@@ -7,9 +7,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from math import asin, cos, radians, sin, sqrt
+
+from zhenwu.core import rectification as _rectification
 
 FULL_MARKS = Decimal(100)
 TWO = Decimal("0.01")
@@ -191,22 +193,10 @@ def month_average(scores: Sequence[Decimal]) -> Decimal | None:
 # --------------------------------------------------------------------------- rectification
 
 
-def rectification_deadline(found_on: date, working_days: int, calendar) -> date:
-    """The deadline of a rectification order: `working_days` working days after the day of
-    the finding on the platform's calendar (the day itself not counted); 0 = immediately, the
-    same day if it is a working day, else the next working day."""
-    if working_days < 0:
-        raise ValueError("整改时限不能为负数")
-    return calendar.add_workdays(found_on, working_days)
-
-
-def is_recurrence(accepted_on: date | None, found_on: date, window_days: int) -> bool:
-    """A problem of the same type at the same spot found again within `window_days` after the
-    earlier one was accepted (销号) is a recurrence (反弹). Found on the acceptance day counts."""
-    if accepted_on is None:
-        return False
-    delta = (found_on - accepted_on).days
-    return 0 <= delta <= window_days
+# The rectification deadline and recurrence rules are shared with every module that
+# rectifies (core.rectification); kept importable here under their old names.
+rectification_deadline = _rectification.rectification_deadline
+is_recurrence = _rectification.is_recurrence
 
 
 # --------------------------------------------------------------------------- the draw

@@ -10,20 +10,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from zhenwu.core import services
+from zhenwu.core import rectification, services
 from zhenwu.core.models import Role, User, Village
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.inspections import rules
 from zhenwu.inspections.models import (
-    OPEN_STATUSES,
     Checklist,
     ChecklistItem,
     ChecklistSection,
     Finding,
-    FindingStatus,
     RankingPublication,
     Round,
     RoundKind,
@@ -324,29 +322,17 @@ def record_finding(
             acting_user=acting_user,
         )
     found_on = timezone.localtime(found_at).date()
-    previous = None
+    recurrence, previous = False, None
     if spot is not None:
-        previous = (
-            Finding.objects.filter(
-                town=town,
-                spot=spot,
-                item__code=item.code,
-                status=FindingStatus.ACCEPTED,
-                found_at__lt=found_at,
-            )
-            .order_by("-accepted_at")
-            .first()
+        recurrence, previous = rectification.detect_recurrence(
+            Finding.objects.filter(town=town, spot=spot, item__code=item.code),
+            found_at=found_at,
+            found_on=found_on,
+            found_field="found_at",
+            window_days=checklist.recurrence_window_days,
         )
-    recurrence = bool(
-        previous
-        and rules.is_recurrence(
-            timezone.localtime(previous.accepted_at).date(),
-            found_on,
-            checklist.recurrence_window_days,
-        )
-    )
     rule = rules.ItemRule(item.code, "", item.deduction, item.cap, item.zeroes_section)
-    weight = checklist.recurrence_multiplier if recurrence else Decimal(1)
+    weight = rectification.recurrence_weight(recurrence, checklist.recurrence_multiplier)
     data = {
         "round": rnd,
         "sheet": sheet,
@@ -362,9 +348,11 @@ def record_finding(
         "client_key": client_key,
         "flags": flags,
         "is_recurrence": recurrence,
-        "recurrence_of": previous if recurrence else None,
+        "recurrence_of": previous,
         "deduction": rules.item_deduction(rule, count, weight),
-        "deadline": rules.rectification_deadline(found_on, item.deadline_days, get_calendar(town)),
+        "deadline": rectification.rectification_deadline(
+            found_on, item.deadline_days, get_calendar(town)
+        ),
         "responsible": _responsible(village),
     }
     try:
@@ -412,87 +400,49 @@ def update_finding(finding: Finding, *, data: dict, acting_user, expected_versio
     return finding
 
 
-@transaction.atomic
 def submit_rectification(
     finding: Finding, *, photo, acting_user, note: str = "", when: datetime | None = None
 ) -> Finding:
-    """The village uploads the after-photo from the same spot."""
-    if finding.status == FindingStatus.ACCEPTED:
-        raise ValidationError({"photo": "该问题已验收销号，不能再上传整改照片。"})
-    if finding.status == FindingStatus.SUBMITTED:
-        raise ValidationError({"photo": "整改照片已上传，正在等待督查员验收。"})
-    if photo is None:
-        raise ValidationError({"photo": "请上传整改后的现场照片（与整改前同一位置）。"})
-    finding = services.update_object(
+    """The village uploads the after-photo from the same spot (the shared flow)."""
+    return rectification.submit(
         finding,
-        data={
-            "status": FindingStatus.SUBMITTED,
-            "rectified_at": when or timezone.now(),
-            "rectification_note": (note or "")[:300],
-        },
+        photo=photo,
         acting_user=acting_user,
+        note=note,
+        when=when,
+        waiting_text="整改照片已上传，正在等待督查员验收。",
     )
-    services.add_attachment(finding, uploaded=photo, acting_user=acting_user, caption="整改后")
-    return finding
 
 
 def may_verify(user) -> bool:
     """Inspectors, the module's editors and administrators accept or return; never the
     village that did the work."""
-    from zhenwu.core import scoping
-
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.role != Role.VILLAGE
-        and scoping.can_write_model(user, Finding)
-    )
+    return rectification.may_verify(user, Finding)
 
 
-@transaction.atomic
 def accept(finding: Finding, *, acting_user, when: datetime | None = None) -> Finding:
-    if not may_verify(acting_user):
-        raise ValidationError({"status": "只有督查员或人居办可以验收销号。"})
-    if finding.status != FindingStatus.SUBMITTED:
-        raise ValidationError({"status": "只有已上传整改照片的问题才能验收销号。"})
-    return services.update_object(
+    return rectification.accept(
         finding,
-        data={
-            "status": FindingStatus.ACCEPTED,
-            "accepted_at": when or timezone.now(),
-            "accepted_by": acting_user,
-            "return_note": "",
-        },
         acting_user=acting_user,
+        when=when,
+        who_text="只有督查员或人居办可以验收销号。",
+        verifier=may_verify,
     )
 
 
-@transaction.atomic
 def send_back(finding: Finding, *, note: str, acting_user) -> Finding:
-    if not may_verify(acting_user):
-        raise ValidationError({"status": "只有督查员或人居办可以退回整改。"})
-    if finding.status != FindingStatus.SUBMITTED:
-        raise ValidationError({"status": "只有已上传整改照片的问题才能退回。"})
-    if not (note or "").strip():
-        raise ValidationError({"return_note": "请写明退回原因。"})
-    return services.update_object(
+    return rectification.send_back(
         finding,
-        data={"status": FindingStatus.RETURNED, "return_note": note.strip()[:300]},
+        note=note,
         acting_user=acting_user,
+        who_text="只有督查员或人居办可以退回整改。",
+        verifier=may_verify,
     )
 
 
 def escalate_overdue(today: date) -> int:
     """Job: mark open orders past their deadline as escalated (shown to the leaders)."""
-    n = 0
-    for finding in Finding.objects.filter(
-        status__in=OPEN_STATUSES, deadline__lt=today, escalated=False
-    ):
-        finding.escalated = True
-        with services.attributed(None):
-            finding.save()
-        n += 1
-    return n
+    return rectification.escalate_overdue(Finding, today)
 
 
 @transaction.atomic
@@ -508,5 +458,4 @@ def publish_ranking(*, town, month: date, acting_user, when: datetime | None = N
     )
 
 
-def open_q() -> Q:
-    return Q(status__in=OPEN_STATUSES)
+open_q = rectification.open_q
