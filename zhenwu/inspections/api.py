@@ -17,7 +17,7 @@ from zhenwu.core.api_base import crud_router
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.models import Town, Village
 from zhenwu.inspections import selectors, services
-from zhenwu.inspections.models import ChecklistItem, Finding, Round, Spot
+from zhenwu.inspections.models import Checklist, ChecklistItem, Finding, Round, Spot
 
 router = Router(tags=["人居环境"])
 
@@ -63,6 +63,9 @@ class RoundIn(Schema):
     kind: KIND = "unannounced"
     title: str = ""
     inspectors: list[int] = []
+    ends_on: datetime.date | None = None
+    checklist: int | None = None
+    note: str = ""
 
 
 class RoundPatch(Schema):
@@ -83,12 +86,20 @@ def _create_round(request, data):
     from zhenwu.core.models import User
 
     people = list(User.objects.filter(town=user.town, pk__in=data.get("inspectors") or []))
+    checklist = None
+    if data.get("checklist") is not None:
+        checklist = Checklist.objects.filter(town=user.town, pk=data["checklist"]).first()
+        if checklist is None:
+            raise ValidationError({"checklist": f"评分细则 {data['checklist']} 不存在"})
     return services.draw_round(
         town=user.town,
         starts_at=data["starts_at"],
         kind=data.get("kind") or "unannounced",
         title=data.get("title") or "",
         inspectors=people,
+        ends_on=data.get("ends_on"),
+        checklist=checklist,
+        note=data.get("note") or "",
         acting_user=user,
     )
 
@@ -252,6 +263,7 @@ class RankingItem(Schema):
     findings: int
     rectified_on_time: int
     recurrences: int
+    recurrence_rate: Decimal | None  # per cent, January to the month's end; null: no findings
 
 
 class RankingList(Schema):
@@ -281,4 +293,7 @@ def rankings(request, q: Query[RankingQuery]):
     if town is None or not towns.filter(pk=town.pk).exists():
         raise Http404
     rows = selectors.monthly_ranking(town, month)
+    rates = selectors.recurrence_rates(town, month)
+    for r in rows:
+        r.recurrence_rate = selectors.recurrence_rate_percent(*rates.get(r.village_id, (0, 0)))
     return {"month": f"{month:%Y-%m}", "items": rows, "count": len(rows)}

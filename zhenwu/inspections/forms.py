@@ -8,7 +8,7 @@ from zhenwu.core import services as core
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.models import Role, User
 from zhenwu.inspections import services
-from zhenwu.inspections.models import Finding, Round
+from zhenwu.inspections.models import Checklist, Finding, Round
 
 ROUND_FIELDS = ["title", "kind", "starts_at", "ends_on", "checklist", "inspectors", "note"]
 
@@ -33,6 +33,16 @@ class RoundForm(ResourceForm):
             town=town, is_active=True, role__in=[Role.INSPECTOR, Role.STAFF, Role.ADMIN]
         )
         self.fields["checklist"].required = False
+        if self.instance.pk:
+            # The sheets were drawn and scored under this checklist: it is not swapped later.
+            self.fields["checklist"].queryset = Checklist.objects.filter(town=town)
+            self.fields["checklist"].disabled = True
+            self.fields["checklist"].help_text = "抽签后不能更换评分细则"
+        else:
+            self.fields["checklist"].queryset = Checklist.objects.filter(town=town, is_active=True)
+            self.fields[
+                "checklist"
+            ].help_text = "留空则用本镇最新启用的细则；细则也决定抽查村数和每村点位数"
         self.fields["ends_on"].required = False
         self.fields["title"].required = False
         self.fields[
@@ -58,8 +68,7 @@ class RoundForm(ResourceForm):
         d = self.cleaned_data
         if self.instance.pk:
             data = {n: d[n] for n in ROUND_FIELDS if n in d and n != "inspectors"}
-            if not data.get("checklist"):
-                data.pop("checklist", None)
+            data.pop("checklist", None)
             return core.update_object(
                 self.instance,
                 data=data,
@@ -73,6 +82,9 @@ class RoundForm(ResourceForm):
             kind=d["kind"],
             title=d.get("title") or "",
             inspectors=list(d.get("inspectors") or []),
+            ends_on=d.get("ends_on"),
+            checklist=d.get("checklist"),
+            note=d.get("note") or "",
             acting_user=acting_user,
         )
 

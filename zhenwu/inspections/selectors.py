@@ -190,6 +190,13 @@ def recurrence_rates(town, month: date) -> dict[int, tuple[int, int]]:
     return out
 
 
+def recurrence_rate_percent(rec: int, n: int) -> Decimal | None:
+    """The year's 反弹率 in per cent, one decimal (12.5); None when the unit had no finding."""
+    if not n:
+        return None
+    return (Decimal(rec) * 100 / Decimal(n)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def recurrence_rate_text(rec: int, n: int) -> str:
     """12.5%（2/16）; a unit with no finding this year has no rate (—)."""
     if not n:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from zhenwu.core import services
+from zhenwu.core import scoping, services
 from zhenwu.core.models import Role, User, Village
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.inspections import rules
@@ -151,11 +151,25 @@ def draw_round(
     title: str = "",
     rng: random.Random | None = None,
     days: int = 1,
+    ends_on: date | None = None,
+    checklist: Checklist | None = None,
+    note: str = "",
 ) -> Round:
     """Create a round and draw its units and spots (`rules.draw`): units short of the month's
-    minimum first, no spot twice in a row for a unit. Secret until `starts_at`."""
-    checklist = default_checklist(town, acting_user=acting_user)
+    minimum first, no spot twice in a row for a unit. Secret until `starts_at`.
+
+    `checklist` (an active checklist of the town; default: the town's latest active edition)
+    sets the round's scoring and its draw rules (units per round, spots per unit, visits a
+    month); `ends_on` (default: `days` days from the start) and `note` are stored as given."""
     start_day = timezone.localtime(starts_at).date()
+    if checklist is None:
+        checklist = default_checklist(town, acting_user=acting_user)
+    elif checklist.town_id != town.pk or checklist.is_deleted or not checklist.is_active:
+        raise ValidationError({"checklist": f"评分细则「{checklist}」不是本镇启用的细则。"})
+    if ends_on is None:
+        ends_on = start_day + timedelta(days=max(days, 1) - 1)
+    elif ends_on < start_day:
+        raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
     month = start_day.replace(day=1)
     rng = rng or random.SystemRandom()
     spots = _village_spots(town)
@@ -190,8 +204,9 @@ def draw_round(
             "title": title or f"{start_day:%Y年%m月%d日}{label}",
             "kind": kind,
             "starts_at": starts_at,
-            "ends_on": start_day + timedelta(days=max(days, 1) - 1),
+            "ends_on": ends_on,
             "checklist": checklist,
+            "note": (note or "").strip(),
         },
         acting_user=acting_user,
         m2m={"inspectors": list(inspectors)},
@@ -213,8 +228,20 @@ def draw_round(
     return rnd
 
 
+def may_close(user, rnd: Round) -> bool:
+    """Who closes a round: its inspectors, and those who verify without being an inspector
+    (the module's staff, administrators). Another inspector's round is not theirs to close."""
+    if not may_verify(user):
+        return False
+    if user.is_superuser or user.role != Role.INSPECTOR:
+        return True
+    return rnd.inspectors.filter(pk=user.pk).exists()
+
+
 @transaction.atomic
 def close_round(rnd: Round, *, acting_user, expected_version=None) -> Round:
+    """End a round (status 已结束). Findings still queued offline are taken afterwards and
+    flagged for the inspector (`record_finding`), never dropped."""
     if rnd.status == RoundStatus.CLOSED:
         raise ValidationError({"status": "本轮检查已结束。"})
     return services.update_object(
@@ -510,3 +537,227 @@ def publish_ranking(*, town, month: date, acting_user, when: datetime | None = N
 
 def open_q() -> Q:
     return Q(status__in=OPEN_STATUSES)
+
+
+# --------------------------------------------------------------------------- checklist editing
+
+RULE_FIELDS = (
+    "name",
+    "units_per_round",
+    "spots_per_unit",
+    "min_visits_per_month",
+    "recurrence_window_days",
+    "recurrence_multiplier",
+    "flag_scheme",
+    "note",
+)
+SECTION_FIELDS = ("name", "points", "order")
+ITEM_FIELDS = (
+    "code",
+    "name",
+    "deduction",
+    "cap",
+    "zeroes_section",
+    "photo_required",
+    "deadline_days",
+    "order",
+)
+
+
+def may_edit_checklists(user) -> bool:
+    """Administrators and the inspections module's staff edit checklists; inspectors apply
+    them and village cadres are scored by them, so neither edits them."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.STAFF and "inspections" in scoping.editable_modules(user)
+
+
+def checklist_in_use(checklist: Checklist) -> int:
+    """How many rounds (deleted ones included) were drawn under the checklist; a checklist
+    in use is never changed in place — a new edition is made instead."""
+    return Round.all_objects.filter(checklist=checklist).count()
+
+
+def _editable(checklist: Checklist, acting_user):
+    if acting_user is not None and not may_edit_checklists(acting_user):
+        raise ValidationError({"checklist": "只有管理员或人居办可以修改评分细则。"})
+    used = checklist_in_use(checklist)
+    if used:
+        raise ValidationError(
+            {
+                "checklist": f"「{checklist}」已被{used}轮检查使用，不能直接修改；"
+                "请建立新版次后在新版次上修改。"
+            }
+        )
+
+
+@transaction.atomic
+def new_checklist_edition(
+    base: Checklist, *, acting_user, data: dict | None = None, activate: bool = True
+) -> Checklist:
+    """A copy of `base` (rules, sections and items) as the next edition of the same name.
+    With `activate` the new edition is put in use at once (the older editions of the name are
+    retired, their rounds keep them); otherwise it is a draft to be edited, then activated."""
+    if acting_user is not None and not may_edit_checklists(acting_user):
+        raise ValidationError({"checklist": "只有管理员或人居办可以建立评分细则的新版次。"})
+    town = base.town
+    data = {k: v for k, v in (data or {}).items() if k in RULE_FIELDS}
+    name = data.get("name") or base.name
+    last = (
+        Checklist.all_objects.filter(town=town, name=name)
+        .order_by("-edition")
+        .values_list("edition", flat=True)
+        .first()
+    )
+    fields = {f: getattr(base, f) for f in RULE_FIELDS}
+    fields.update(data)
+    fields.update({"name": name, "edition": (last or 0) + 1, "is_active": False})
+    new = services.create_object(Checklist, town=town, data=fields, acting_user=acting_user)
+    for section in ChecklistSection.objects.filter(checklist=base).order_by("order", "pk"):
+        copy = services.create_object(
+            ChecklistSection,
+            town=town,
+            data={"checklist": new, **{f: getattr(section, f) for f in SECTION_FIELDS}},
+            acting_user=acting_user,
+        )
+        for it in ChecklistItem.objects.filter(section=section).order_by("order", "pk"):
+            services.create_object(
+                ChecklistItem,
+                town=town,
+                data={"section": copy, **{f: getattr(it, f) for f in ITEM_FIELDS}},
+                acting_user=acting_user,
+            )
+    if activate:
+        activate_checklist(new, acting_user=acting_user)
+        new.refresh_from_db()
+    return new
+
+
+def checklist_problems(checklist: Checklist) -> list[str]:
+    """Why a checklist cannot be put in use: its sections must add up to 100 points and each
+    section needs at least one item."""
+    sections = list(ChecklistSection.objects.filter(checklist=checklist))
+    problems = []
+    if not sections:
+        return ["评分细则还没有板块。"]
+    total = sum((s.points for s in sections), Decimal(0))
+    if total != rules.FULL_MARKS:
+        problems.append(f"各板块分值合计 {total:g} 分，应为 100 分。")
+    with_items = set(
+        ChecklistItem.objects.filter(section__checklist=checklist).values_list("section", flat=True)
+    )
+    empty = [s.name for s in sections if s.pk not in with_items]
+    if empty:
+        problems.append(f"板块「{'、'.join(empty)}」没有评分项。")
+    return problems
+
+
+@transaction.atomic
+def activate_checklist(checklist: Checklist, *, acting_user, expected_version=None) -> Checklist:
+    """Put an edition in use; the other editions of the same name are retired."""
+    if acting_user is not None and not may_edit_checklists(acting_user):
+        raise ValidationError({"checklist": "只有管理员或人居办可以启用评分细则。"})
+    problems = checklist_problems(checklist)
+    if problems:
+        raise ValidationError({"checklist": problems})
+    for older in Checklist.objects.filter(
+        town=checklist.town, name=checklist.name, is_active=True
+    ).exclude(pk=checklist.pk):
+        services.update_object(older, data={"is_active": False}, acting_user=acting_user)
+    if not checklist.is_active:
+        checklist = services.update_object(
+            checklist,
+            data={"is_active": True},
+            acting_user=acting_user,
+            expected_version=expected_version,
+        )
+    return checklist
+
+
+@transaction.atomic
+def update_checklist(checklist: Checklist, *, data: dict, acting_user, expected_version=None):
+    """Change a checklist's rules (draw, recurrence, flags) — only while no round uses it."""
+    _editable(checklist, acting_user)
+    data = {k: v for k, v in data.items() if k in RULE_FIELDS}
+    return services.update_object(
+        checklist, data=data, acting_user=acting_user, expected_version=expected_version
+    )
+
+
+def _check_item_codes(checklist: Checklist, code: str, exclude_pk=None):
+    clash = ChecklistItem.objects.filter(section__checklist=checklist, code=code)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"code": f"编码「{code}」在本细则中已被使用。"})
+
+
+@transaction.atomic
+def save_section(
+    checklist: Checklist, *, data: dict, acting_user, section=None, expected_version=None
+) -> ChecklistSection:
+    """Add a section to a checklist not in use, or change one (name, points, order). The
+    points may not fall below an item's cap."""
+    _editable(checklist, acting_user)
+    data = {k: v for k, v in data.items() if k in SECTION_FIELDS}
+    if section is None:
+        return services.create_object(
+            ChecklistSection,
+            town=checklist.town,
+            data={"checklist": checklist, **data},
+            acting_user=acting_user,
+        )
+    points = data.get("points", section.points)
+    too_big = [
+        i.code
+        for i in ChecklistItem.objects.filter(section=section)
+        if points is not None and i.cap > points
+    ]
+    if too_big:
+        raise ValidationError(
+            {"points": f"分值 {points:g} 小于评分项{'、'.join(too_big)}的最多扣分。"}
+        )
+    return services.update_object(
+        section, data=data, acting_user=acting_user, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def delete_section(section: ChecklistSection, *, acting_user) -> None:
+    _editable(section.checklist, acting_user)
+    for it in ChecklistItem.objects.filter(section=section):
+        services.soft_delete(it, acting_user=acting_user)
+    services.soft_delete(section, acting_user=acting_user)
+
+
+@transaction.atomic
+def save_item(
+    section: ChecklistSection, *, data: dict, acting_user, item=None, expected_version=None
+) -> ChecklistItem:
+    """Add an item to a section of a checklist not in use, or change one: points deducted per
+    occurrence (> 0), cap (≤ the section's points), zeroing the section, photo required,
+    rectification working days."""
+    checklist = section.checklist
+    _editable(checklist, acting_user)
+    data = {k: v for k, v in data.items() if k in ITEM_FIELDS}
+    if "code" in data:
+        data["code"] = (data["code"] or "").strip().upper()
+        _check_item_codes(checklist, data["code"], exclude_pk=item.pk if item else None)
+    if item is None:
+        return services.create_object(
+            ChecklistItem,
+            town=checklist.town,
+            data={"section": section, **data},
+            acting_user=acting_user,
+        )
+    return services.update_object(
+        item, data=data, acting_user=acting_user, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def delete_item(item: ChecklistItem, *, acting_user) -> None:
+    _editable(item.section.checklist, acting_user)
+    services.soft_delete(item, acting_user=acting_user)

@@ -7,6 +7,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("inspections/<int:pk>/capture/", views.CaptureView.as_view(), name="capture"),
+    path("inspections/<int:pk>/close/", views.CloseRoundView.as_view(), name="close_round"),
     path("capture/", views.CaptureSubmitView.as_view(), name="capture_submit"),
     path("findings/<int:pk>/rectify/", views.RectifyView.as_view(), name="rectify"),
     path("findings/<int:pk>/verify/", views.VerifyView.as_view(), name="verify"),

@@ -246,6 +246,43 @@ class NotApplicableView(LoginRequiredMixin, View):
         return HttpResponseRedirect(sheet.round.get_absolute_url() + "#sheets")
 
 
+class CloseRoundView(LoginRequiredMixin, View):
+    """POST /inspections/inspections/<pk>/close/ — the round's inspectors or the module's
+    staff end a round; the page's version guards against two people acting at once (409)."""
+
+    def post(self, request, pk):
+        rnd = get_object_or_404(
+            scoping.restrict(Round.objects.all(), request.user, scoping.CHANGE), pk=pk
+        )
+        if not services.may_verify(request.user):
+            raise Http404
+        if not services.may_close(request.user, rnd):
+            messages.error(request, "只有本轮的督查员或人居办可以结束本轮检查。")
+            return HttpResponseRedirect(rnd.get_absolute_url())
+        raw = (request.POST.get("version") or "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+            messages.error(request, "版本号无效：请刷新页面后重试。")
+            return HttpResponseRedirect(rnd.get_absolute_url())
+        try:
+            services.close_round(
+                rnd, acting_user=request.user, expected_version=int(raw) if raw else None
+            )
+        except StaleEdit as exc:
+            return render(
+                request,
+                "inspections/conflict.html",
+                {"object": rnd, "message": exc.message},
+                status=409,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request, f"「{rnd}」已结束；此后送达的离线登记仍会保存，并标记请督查员核实。"
+            )
+        return HttpResponseRedirect(rnd.get_absolute_url())
+
+
 class RankingView(LoginRequiredMixin, View):
     """/inspections/rankings/?month=YYYY-MM — the month's ranking; `&format=xlsx` the sheet,
     `&print=1` the printable bulletin."""

@@ -30,7 +30,9 @@ def round_panel(context, rnd):
         "items": list(ChecklistItem.objects.filter(section__checklist_id=rnd.checklist_id))
         if services.may_verify(user) and rnd.status != "closed"
         else [],
+        "may_close": rnd.status != "closed" and rnd.started and services.may_close(user, rnd),
         "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
     }
 
 
