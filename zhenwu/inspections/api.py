@@ -163,6 +163,14 @@ class FindingOut(Schema):
         return obj.item.code
 
 
+class PhotoIn(Schema):
+    """A photo inside the JSON body: its file name (the extension decides the type) and the
+    bytes in base64 (a `data:image/jpeg;base64,` prefix is accepted)."""
+
+    name: str = "现场.jpg"
+    data: str
+
+
 class FindingIn(Schema):
     round: int
     village: int
@@ -173,6 +181,42 @@ class FindingIn(Schema):
     lat: Decimal | None = None
     lng: Decimal | None = None
     client_key: str = ""
+    photos: list[PhotoIn] = []
+    photo_taken_at: datetime.datetime | None = None
+
+
+MAX_PHOTOS = 5
+
+
+def _photos(raw) -> list:
+    """The JSON photos as uploaded files, each checked as the attachments door checks an
+    upload (size, type, a real image); a bad one names its place in the list."""
+    import base64
+    import binascii
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhenwu.core import services as core
+
+    if len(raw) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"一条问题最多附{MAX_PHOTOS}张照片。"})
+    files = []
+    for n, photo in enumerate(raw, start=1):
+        text = photo.get("data") or ""
+        if text.startswith("data:") and "," in text:
+            text = text.split(",", 1)[1]
+        try:
+            content = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError({"photos": f"第{n}张照片的 data 不是有效的 base64。"}) from None
+        name = (photo.get("name") or "现场.jpg").replace("/", "_")[:100]
+        upload = SimpleUploadedFile(name, content)
+        try:
+            core.check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"photos": f"第{n}张照片：{'；'.join(exc.messages)}"}) from None
+        files.append(upload)
+    return files
 
 
 class FindingPatch(Schema):
@@ -184,6 +228,8 @@ class FindingPatch(Schema):
 
 def _create_finding(request, data):
     user = request.auth
+    if not services.may_verify(user):
+        raise Http404  # village cadres are inspected; they do not record findings
     rnd = scoping.restrict(Round.objects.all(), user).filter(pk=data["round"]).first()
     if rnd is None:
         raise ValidationError({"round": f"轮次 {data['round']} 不存在或不在您的管辖范围"})
@@ -207,6 +253,8 @@ def _create_finding(request, data):
         note=data.get("note") or "",
         lat=data.get("lat"),
         lng=data.get("lng"),
+        photos=_photos(data.get("photos") or []),
+        photo_taken_at=data.get("photo_taken_at"),
         client_key=data.get("client_key") or "",
         acting_user=user,
     )
