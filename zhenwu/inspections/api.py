@@ -30,6 +30,7 @@ class SheetOut(Schema):
     spot_ids: list[int]
     score: Decimal | None
     rescaled: bool
+    revisits: list[dict]
 
     @staticmethod
     def resolve_village(obj):
@@ -44,6 +45,8 @@ class RoundOut(Schema):
     ends_on: datetime.date
     status: str
     checklist_id: int
+    revisit_from: datetime.date | None
+    revisit_to: datetime.date | None
     inspector_ids: list[int]
     sheets: list[SheetOut]
     note: str
@@ -66,6 +69,8 @@ class RoundIn(Schema):
     ends_on: datetime.date | None = None
     checklist: int | None = None
     note: str = ""
+    revisit_from: datetime.date | None = None
+    revisit_to: datetime.date | None = None
 
 
 class RoundPatch(Schema):
@@ -100,6 +105,8 @@ def _create_round(request, data):
         ends_on=data.get("ends_on"),
         checklist=checklist,
         note=data.get("note") or "",
+        revisit_from=data.get("revisit_from"),
+        revisit_to=data.get("revisit_to"),
         acting_user=user,
     )
 

@@ -10,7 +10,17 @@ from zhenwu.core.models import Role, User
 from zhenwu.inspections import services
 from zhenwu.inspections.models import Checklist, Finding, Round
 
-ROUND_FIELDS = ["title", "kind", "starts_at", "ends_on", "checklist", "inspectors", "note"]
+ROUND_FIELDS = [
+    "title",
+    "kind",
+    "starts_at",
+    "ends_on",
+    "checklist",
+    "inspectors",
+    "note",
+    "revisit_from",
+    "revisit_to",
+]
 
 
 class RoundForm(ResourceForm):
@@ -23,6 +33,8 @@ class RoundForm(ResourceForm):
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "revisit_from": forms.DateInput(attrs={"type": "date"}),
+            "revisit_to": forms.DateInput(attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -44,6 +56,11 @@ class RoundForm(ResourceForm):
                 "checklist"
             ].help_text = "留空则用本镇最新启用的细则；细则也决定抽查村数和每村点位数"
         self.fields["ends_on"].required = False
+        for name in ("revisit_from", "revisit_to"):
+            self.fields[name].help_text = "仅复查：复查这段时间内上传了整改照片的问题"
+            if self.instance.pk:
+                self.fields[name].disabled = True
+        self.fields["revisit_from"].help_text += "；留空为上次复查之后（或开始前 30 天）起"
         self.fields["title"].required = False
         self.fields[
             "title"
@@ -68,7 +85,8 @@ class RoundForm(ResourceForm):
         d = self.cleaned_data
         if self.instance.pk:
             data = {n: d[n] for n in ROUND_FIELDS if n in d and n != "inspectors"}
-            data.pop("checklist", None)
+            for fixed in ("checklist", "revisit_from", "revisit_to"):
+                data.pop(fixed, None)
             return core.update_object(
                 self.instance,
                 data=data,
@@ -85,6 +103,8 @@ class RoundForm(ResourceForm):
             ends_on=d.get("ends_on"),
             checklist=d.get("checklist"),
             note=d.get("note") or "",
+            revisit_from=d.get("revisit_from"),
+            revisit_to=d.get("revisit_to"),
             acting_user=acting_user,
         )
 

@@ -12,7 +12,14 @@ from django.utils import timezone
 from zhenwu.core import scoping
 from zhenwu.core.models import Village
 from zhenwu.inspections import rules
-from zhenwu.inspections.models import Checklist, Finding, FindingStatus, Round, Sheet
+from zhenwu.inspections.models import (
+    Checklist,
+    Finding,
+    FindingStatus,
+    Round,
+    RoundKind,
+    Sheet,
+)
 
 
 def month_start(d: date) -> date:
@@ -75,6 +82,7 @@ def _scores(town_ids, months, as_of=None) -> dict[date, dict[int, tuple[Decimal,
             round__starts_at__lte=as_of,
             score__isnull=False,
         )
+        .exclude(round__kind=RoundKind.REINSPECTION)  # a 复查 revisits problems, it does not score
         .values("month", "village")
         .annotate(avg=Avg("score"), n=Count("pk"))
         .values_list("month", "village", "avg", "n")

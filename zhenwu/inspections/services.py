@@ -154,6 +154,8 @@ def draw_round(
     ends_on: date | None = None,
     checklist: Checklist | None = None,
     note: str = "",
+    revisit_from: date | None = None,
+    revisit_to: date | None = None,
 ) -> Round:
     """Create a round and draw its units and spots (`rules.draw`): units short of the month's
     minimum first, no spot twice in a row for a unit. Secret until `starts_at`.
@@ -170,6 +172,21 @@ def draw_round(
         ends_on = start_day + timedelta(days=max(days, 1) - 1)
     elif ends_on < start_day:
         raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+    if kind == RoundKind.REINSPECTION:
+        return _draw_reinspection(
+            town=town,
+            starts_at=starts_at,
+            ends_on=ends_on,
+            checklist=checklist,
+            title=title,
+            note=note,
+            inspectors=inspectors,
+            revisit_from=revisit_from,
+            revisit_to=revisit_to,
+            acting_user=acting_user,
+        )
+    if revisit_from or revisit_to:
+        raise ValidationError({"revisit_from": "只有复查轮次有复查期间。"})
     month = start_day.replace(day=1)
     rng = rng or random.SystemRandom()
     spots = _village_spots(town)
@@ -236,6 +253,204 @@ def may_close(user, rnd: Round) -> bool:
     if user.is_superuser or user.role != Role.INSPECTOR:
         return True
     return rnd.inspectors.filter(pk=user.pk).exists()
+
+
+def rectified_in(town, first: date, last: date):
+    """Findings whose after-photo was uploaded between `first` and `last` (local days) and
+    that stand rectified (已整改待验收 or 已销号): what a 复查 revisits. Only rounds already
+    started count (a secret round has nothing to revisit)."""
+    return (
+        Finding.objects.filter(
+            town=town,
+            status__in=(FindingStatus.SUBMITTED, FindingStatus.ACCEPTED),
+            rectified_at__isnull=False,
+            round__starts_at__lte=timezone.now(),
+        )
+        .filter(
+            rectified_at__gte=timezone.make_aware(datetime.combine(first, datetime.min.time())),
+            rectified_at__lt=timezone.make_aware(
+                datetime.combine(last + timedelta(days=1), datetime.min.time())
+            ),
+        )
+        .order_by("village__order", "village", "found_at", "pk")
+    )
+
+
+def default_revisit_window(town, start_day: date) -> tuple[date, date]:
+    """Since the last 复查 (the day after its period ended), else the 30 days before; up to
+    the day before the new round starts."""
+    last = (
+        Round.objects.filter(
+            town=town,
+            kind=RoundKind.REINSPECTION,
+            revisit_to__isnull=False,
+            revisit_to__lt=start_day,
+        )
+        .order_by("-revisit_to")
+        .values_list("revisit_to", flat=True)
+        .first()
+    )
+    first = last + timedelta(days=1) if last else start_day - timedelta(days=30)
+    return first, start_day - timedelta(days=1)
+
+
+def _draw_reinspection(
+    *,
+    town,
+    starts_at,
+    ends_on,
+    checklist,
+    title,
+    note,
+    inspectors,
+    revisit_from,
+    revisit_to,
+    acting_user,
+) -> Round:
+    start_day = timezone.localtime(starts_at).date()
+    first, last = default_revisit_window(town, start_day)
+    first, last = revisit_from or first, revisit_to or last
+    if first > last:
+        raise ValidationError({"revisit_to": "复查截止日不能早于起始日。"})
+    if last >= start_day:
+        raise ValidationError({"revisit_to": "复查截止日应早于本轮开始日期。"})
+    findings = list(rectified_in(town, first, last).values_list("pk", "village", "spot"))
+    if not findings:
+        raise ValidationError(
+            {"revisit_from": f"{first:%Y-%m-%d}至{last:%Y-%m-%d}没有已整改的问题可复查。"}
+        )
+    rnd = services.create_object(
+        Round,
+        town=town,
+        data={
+            "title": title or f"{start_day:%Y年%m月%d日}复查",
+            "kind": RoundKind.REINSPECTION,
+            "starts_at": starts_at,
+            "ends_on": ends_on,
+            "checklist": checklist,
+            "note": (note or "").strip(),
+            "revisit_from": first,
+            "revisit_to": last,
+        },
+        acting_user=acting_user,
+        m2m={"inspectors": list(inspectors)},
+    )
+    by_village: dict[int, list[tuple[int, int | None]]] = {}
+    for pk, vid, spot in findings:
+        by_village.setdefault(vid, []).append((pk, spot))
+    full = rules.score_sheet(*checklist_rules(checklist), []).score
+    for vid, rows in by_village.items():
+        services.create_object(
+            Sheet,
+            town=town,
+            data={
+                "round": rnd,
+                "village_id": vid,
+                "spot_ids": sorted({s for _, s in rows if s}),
+                "month": rnd.month,
+                "score": full,
+                "revisits": [{"finding": pk, "outcome": REVISIT_PENDING} for pk, _ in rows],
+            },
+            acting_user=acting_user,
+        )
+    return rnd
+
+
+REVISIT_PENDING = "pending"
+REVISIT_FIXED = "fixed"
+REVISIT_STILL = "still"
+REVISIT_OUTCOMES = {REVISIT_FIXED: "整改到位", REVISIT_STILL: "问题仍在"}
+
+
+@transaction.atomic
+def confirm_revisit(
+    sheet: Sheet,
+    *,
+    finding_id: int,
+    outcome: str,
+    acting_user,
+    count: int | None = None,
+    note: str = "",
+    photos=(),
+    photo_taken_at: datetime | None = None,
+    lat=None,
+    lng=None,
+    found_at: datetime | None = None,
+):
+    """The 复查 inspector's verdict on one revisited problem.
+
+    - 整改到位 (`fixed`): an order still waiting for acceptance is accepted (销号) on the spot
+      (`accept`); an accepted one stays as it is.
+    - 问题仍在 (`still`): if the order was only submitted (after-photo, not yet accepted) it
+      is returned to the village (`send_back`), the same order continuing; if it had been
+      accepted, the problem is recorded anew in the 复查 round through `record_finding` — same
+      village, spot and problem type (by code, in the round's checklist), the count given
+      (default the original's), photos as the item requires — and the recurrence rule decides
+      whether it is a 反弹.
+    Each problem is decided once; the verdict is kept on the sheet (change log)."""
+    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    rnd = sheet.round
+    if rnd.kind != RoundKind.REINSPECTION:
+        raise ValidationError({"round": "只有复查轮次可以核查整改结果。"})
+    if not may_verify(acting_user):
+        raise ValidationError({"round": "只有督查员或人居办可以复查。"})
+    if not rnd.started:
+        raise ValidationError({"round": "本轮复查尚未开始。"})
+    if outcome not in REVISIT_OUTCOMES:
+        raise ValidationError({"outcome": "请选择“整改到位”或“问题仍在”。"})
+    revisits = [dict(r) for r in (sheet.revisits or [])]
+    entry = next((r for r in revisits if r.get("finding") == finding_id), None)
+    if entry is None:
+        raise ValidationError({"finding": "该问题不在本轮复查名单中。"})
+    if entry.get("outcome") != REVISIT_PENDING:
+        label = REVISIT_OUTCOMES.get(entry.get("outcome"), entry.get("outcome"))
+        raise ValidationError({"finding": f"该问题已复查（{label}），不能重复核查。"})
+    original = Finding.objects.select_related("item", "spot", "village").get(pk=finding_id)
+    new = None
+    if outcome == REVISIT_FIXED:
+        if original.status == FindingStatus.SUBMITTED:
+            accept(original, acting_user=acting_user)
+    elif original.status == FindingStatus.SUBMITTED:
+        send_back(
+            original,
+            note=(note or "").strip() or f"{rnd}：复查时问题仍在，请重新整改。",
+            acting_user=acting_user,
+        )
+    elif original.status == FindingStatus.ACCEPTED:
+        item = ChecklistItem.objects.filter(
+            section__checklist=rnd.checklist, code=original.item.code
+        ).first()
+        if item is None:
+            raise ValidationError(
+                {"finding": f"本轮评分细则中没有问题类型「{original.item.code}」，无法登记。"}
+            )
+        new, _ = record_finding(
+            rnd=rnd,
+            village=original.village,
+            item=item,
+            spot=original.spot,
+            count=count if count not in (None, "") else original.count,
+            note=(note or "").strip() or f"复查：{original.item.name}问题仍在",
+            photos=photos,
+            photo_taken_at=photo_taken_at,
+            lat=lat,
+            lng=lng,
+            found_at=found_at,
+            acting_user=acting_user,
+        )
+    else:
+        raise ValidationError({"finding": "该问题已不在整改完成状态，无需复查。"})
+    entry.update(
+        {
+            "outcome": outcome,
+            "by": getattr(acting_user, "pk", None),
+            "at": timezone.now().isoformat(),
+            "new_finding": new.pk if new else None,
+        }
+    )
+    sheet = Sheet.objects.get(pk=sheet.pk)  # rescored if a finding was recorded
+    services.update_object(sheet, data={"revisits": revisits}, acting_user=acting_user)
+    return entry, new
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
         views.NotApplicableView.as_view(),
         name="not_applicable",
     ),
+    path("sheets/<int:pk>/revisit/", views.RevisitView.as_view(), name="revisit"),
     path("rankings/", views.RankingView.as_view(), name="ranking"),
     path("rankings/publish/", views.PublishView.as_view(), name="publish"),
     *round_resource.urls(),

@@ -246,6 +246,50 @@ class NotApplicableView(LoginRequiredMixin, View):
         return HttpResponseRedirect(sheet.round.get_absolute_url() + "#sheets")
 
 
+class RevisitView(LoginRequiredMixin, View):
+    """POST /inspections/sheets/<pk>/revisit/ — the 复查 inspector's verdict on one revisited
+    problem: 整改到位, or 问题仍在 (with count, note and the photo the item requires)."""
+
+    def post(self, request, pk):
+        sheet = get_object_or_404(
+            scoping.restrict(Sheet.objects.select_related("round"), request.user, scoping.CHANGE),
+            pk=pk,
+        )
+        if not services.may_verify(request.user):
+            raise Http404
+        p = request.POST
+        raw = p.get("finding", "")
+        count = p.get("count", "").strip()
+        try:
+            entry, new = services.confirm_revisit(
+                sheet,
+                finding_id=int(raw) if raw.isdigit() else -1,
+                outcome=p.get("outcome", ""),
+                count=count or None,
+                note=p.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+                lat=_decimal_or_none(p.get("lat")),
+                lng=_decimal_or_none(p.get("lng")),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except StaleEdit as exc:
+            messages.error(request, exc.message)
+        else:
+            if new is not None:
+                messages.warning(
+                    request,
+                    f"问题仍在，已登记为新问题（{new.item.name}）"
+                    + ("，判定为反弹。" if new.is_recurrence else "。"),
+                )
+            elif entry["outcome"] == services.REVISIT_STILL:
+                messages.warning(request, "问题仍在，整改已退回村里重新整改。")
+            else:
+                messages.success(request, "已确认整改到位。")
+        return HttpResponseRedirect(sheet.round.get_absolute_url() + "#sheets")
+
+
 class CloseRoundView(LoginRequiredMixin, View):
     """POST /inspections/inspections/<pk>/close/ — the round's inspectors or the module's
     staff end a round; the page's version guards against two people acting at once (409)."""

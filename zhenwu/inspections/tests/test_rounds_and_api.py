@@ -295,3 +295,157 @@ def test_village_cadres_cannot_record_findings_through_the_api(world):
         {"round": rnd.pk, "village": world.villages[0].pk, "item": item(rnd, "I1").pk},
     )
     assert res.status_code == 404 and Finding.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- 复查
+
+
+@pytest.fixture
+def rectified(world):
+    """Three rectified problems of village 1, 10 days ago: one accepted at a spot, one only
+    submitted, one accepted elsewhere; and one still open (not revisited)."""
+    from zhenwu.inspections.tests.helpers import make_spot
+
+    v = world.villages[0]
+    spot = make_spot(v, name="村口集中居住区")
+    first = make_round(world.town, days_ago=12, seed=3)
+    ins, cadre = world.users["inspector"], world.users["village"]
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    a, _ = record(world, first, v, "C1", spot=spot, count=2, found_at=first.starts_at)
+    b, _ = record(world, first, v, "D1", found_at=first.starts_at)
+    c, _ = record(world, first, world.villages[1], "E1", found_at=first.starts_at)
+    still_open, _ = record(world, first, v, "H1", found_at=first.starts_at)
+    for f in (a, b):
+        services.submit_rectification(f, photo=photo(), acting_user=cadre, when=ten_days_ago)
+    services.submit_rectification(
+        c, photo=photo(), acting_user=world.users["staff"], when=ten_days_ago
+    )
+    services.accept(a, acting_user=ins, when=ten_days_ago)
+    services.accept(c, acting_user=ins, when=ten_days_ago)
+    return {"a": a, "b": b, "c": c, "open": still_open, "spot": spot}
+
+
+def test_a_reinspection_revisits_what_was_rectified_in_its_window(world, rectified):
+    rnd = make_round(
+        world.town, days_ago=0, kind="reinspection", inspectors=[world.users["inspector"]]
+    )
+    assert rnd.revisit_to == timezone.localdate() - timedelta(days=1)
+    assert rnd.revisit_from == timezone.localdate() - timedelta(days=30)
+    sheets = {s.village_id: s for s in rnd.sheets.all()}
+    assert set(sheets) == {world.villages[0].pk, world.villages[1].pk}
+    ids = {r["finding"] for s in sheets.values() for r in s.revisits}
+    assert ids == {rectified["a"].pk, rectified["b"].pk, rectified["c"].pk}  # not the open one
+    assert all(r["outcome"] == "pending" for s in sheets.values() for r in s.revisits)
+    assert sheets[world.villages[0].pk].spot_ids == [rectified["spot"].pk]
+
+
+def test_reinspection_window_errors_and_an_empty_window(world, rectified):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc:
+        make_round(
+            world.town,
+            days_ago=0,
+            kind="reinspection",
+            revisit_from=today - timedelta(days=3),
+            revisit_to=today - timedelta(days=1),
+        )
+    assert "没有已整改的问题可复查" in exc.value.message_dict["revisit_from"][0]
+    with pytest.raises(ValidationError) as exc:
+        make_round(
+            world.town,
+            days_ago=0,
+            kind="reinspection",
+            revisit_from=today - timedelta(days=3),
+            revisit_to=today - timedelta(days=5),
+        )
+    assert "revisit_to" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        make_round(world.town, days_ago=0, revisit_from=today - timedelta(days=3))
+    assert "只有复查轮次" in exc.value.message_dict["revisit_from"][0]
+    assert not Round.objects.filter(kind="reinspection").exists()
+    # the next 复查 starts where the last one's period ended
+    make_round(world.town, days_ago=0, kind="reinspection")
+    later = timezone.localtime() + timedelta(days=5)
+    first, last = services.default_revisit_window(world.town, later.date())
+    assert first == today and last == later.date() - timedelta(days=1)
+
+
+def test_reinspection_verdicts_accept_return_or_record_a_recurrence(world, rectified):
+    ins = world.users["inspector"]
+    rnd = make_round(world.town, days_ago=0, kind="reinspection", inspectors=[ins])
+    s1 = rnd.sheets.get(village=world.villages[0])
+    s2 = rnd.sheets.get(village=world.villages[1])
+    a, b, c = rectified["a"], rectified["b"], rectified["c"]
+    # fixed, accepted already: the order stays accepted
+    entry, new = services.confirm_revisit(s2, finding_id=c.pk, outcome="fixed", acting_user=ins)
+    assert entry["outcome"] == "fixed" and new is None
+    c.refresh_from_db()
+    assert c.status == "accepted"
+    # still there, accepted before → recorded anew through record_finding: a 反弹
+    with pytest.raises(ValidationError) as exc:  # C1 requires a photo
+        services.confirm_revisit(s1, finding_id=a.pk, outcome="still", acting_user=ins)
+    assert "必须上传现场照片" in str(exc.value)
+    entry, new = services.confirm_revisit(
+        s1, finding_id=a.pk, outcome="still", acting_user=ins, photos=[photo()]
+    )
+    assert new.round == rnd and new.spot == rectified["spot"] and new.count == 2
+    assert new.is_recurrence and new.recurrence_of == a and new.deduction == D(4)
+    # still there, only submitted → the same order goes back to the village
+    services.confirm_revisit(s1, finding_id=b.pk, outcome="still", acting_user=ins, note="仍有淤泥")
+    b.refresh_from_db()
+    assert b.status == "returned" and b.return_note == "仍有淤泥"
+    s1.refresh_from_db()
+    assert [r["outcome"] for r in s1.revisits] == ["still", "still"]
+    assert s1.score == D(96)
+    # each problem is decided once; strangers and bad outcomes are refused
+    with pytest.raises(ValidationError) as exc:
+        services.confirm_revisit(s2, finding_id=c.pk, outcome="still", acting_user=ins)
+    assert "已复查" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.confirm_revisit(s2, finding_id=a.pk, outcome="fixed", acting_user=ins)
+    with pytest.raises(ValidationError):
+        services.confirm_revisit(s1, finding_id=a.pk, outcome="maybe", acting_user=ins)
+    with pytest.raises(ValidationError):
+        services.confirm_revisit(
+            s1, finding_id=a.pk, outcome="fixed", acting_user=world.users["village"]
+        )
+    # a 复查 does not enter the month's average score
+    month = timezone.localdate().replace(day=1)
+    rows = {r.village_id: r for r in selectors.monthly_ranking(world.town, month)}
+    other_sheets = Sheet.objects.filter(village=world.villages[0], month=month).exclude(round=rnd)
+    if not other_sheets.exists():
+        assert rows[world.villages[0].pk].score is None
+
+
+def test_fixed_on_revisit_accepts_an_order_waiting_for_acceptance(world, rectified):
+    ins = world.users["inspector"]
+    rnd = make_round(world.town, days_ago=0, kind="reinspection", inspectors=[ins])
+    s1 = rnd.sheets.get(village=world.villages[0])
+    services.confirm_revisit(s1, finding_id=rectified["b"].pk, outcome="fixed", acting_user=ins)
+    rectified["b"].refresh_from_db()
+    assert rectified["b"].status == "accepted" and rectified["b"].accepted_by == ins
+
+
+def test_the_reinspection_page_shows_the_revisits_and_takes_verdicts(world, rectified):
+    ins = world.users["inspector"]
+    rnd = make_round(world.town, days_ago=0, kind="reinspection", inspectors=[ins])
+    s1 = rnd.sheets.get(village=world.villages[0])
+    html = world.client("inspector").get(rnd.get_absolute_url()).content.decode()
+    assert 'data-testid="revisits"' in html and "待复查" in html and "问题仍在" in html
+    res = world.client("inspector").post(
+        f"/inspections/sheets/{s1.pk}/revisit/",
+        {"finding": rectified["a"].pk, "outcome": "still", "count": "1", "photos": photo()},
+    )
+    assert res.status_code == 302
+    assert Finding.objects.filter(round=rnd, is_recurrence=True).count() == 1
+    bad = world.client("inspector").post(
+        f"/inspections/sheets/{s1.pk}/revisit/", {"finding": "x", "outcome": "fixed"}
+    )
+    assert bad.status_code == 302
+    village = world.client("village").post(
+        f"/inspections/sheets/{s1.pk}/revisit/",
+        {"finding": rectified["b"].pk, "outcome": "fixed"},
+    )
+    assert village.status_code == 404
+    rectified["b"].refresh_from_db()
+    assert rectified["b"].status == "submitted"
