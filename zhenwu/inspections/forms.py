@@ -8,7 +8,13 @@ from zhenwu.core import services as core
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.models import Role, User
 from zhenwu.inspections import services
-from zhenwu.inspections.models import Checklist, Finding, Round
+from zhenwu.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    ChecklistSection,
+    Finding,
+    Round,
+)
 
 ROUND_FIELDS = [
     "title",
@@ -123,3 +129,49 @@ class FindingForm(ResourceForm):
             acting_user=acting_user,
             expected_version=d.get("version"),
         )
+
+
+class _ParseOnly(forms.ModelForm):
+    """Parses and checks the fields; the model's own validation runs in the service (which
+    knows the parent row and the town), whose errors the view shows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "order" in self.fields:
+            self.fields["order"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("order") is None:
+            data.pop("order", None)  # left empty: the model's default (0), or kept on edit
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class ChecklistRulesForm(_ParseOnly):
+    class Meta:
+        model = Checklist
+        fields = list(services.RULE_FIELDS)
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else ("form-control form-control-sm")
+            )
+
+
+class SectionForm(_ParseOnly):
+    class Meta:
+        model = ChecklistSection
+        fields = list(services.SECTION_FIELDS)
+
+
+class ItemForm(_ParseOnly):
+    class Meta:
+        model = ChecklistItem
+        fields = list(services.ITEM_FIELDS)

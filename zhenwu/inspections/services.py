@@ -850,6 +850,11 @@ def new_checklist_edition(
     return new
 
 
+def _num(d) -> str:
+    """95.00 → 95, 0.50 → 0.5 (how points are read aloud)."""
+    return format(Decimal(d).normalize(), "f")
+
+
 def checklist_problems(checklist: Checklist) -> list[str]:
     """Why a checklist cannot be put in use: its sections must add up to 100 points and each
     section needs at least one item."""
@@ -859,7 +864,7 @@ def checklist_problems(checklist: Checklist) -> list[str]:
         return ["评分细则还没有板块。"]
     total = sum((s.points for s in sections), Decimal(0))
     if total != rules.FULL_MARKS:
-        problems.append(f"各板块分值合计 {total:g} 分，应为 100 分。")
+        problems.append(f"各板块分值合计 {_num(total)} 分，应为 100 分。")
     with_items = set(
         ChecklistItem.objects.filter(section__checklist=checklist).values_list("section", flat=True)
     )
@@ -932,7 +937,7 @@ def save_section(
     ]
     if too_big:
         raise ValidationError(
-            {"points": f"分值 {points:g} 小于评分项{'、'.join(too_big)}的最多扣分。"}
+            {"points": f"分值 {_num(points)} 小于评分项{'、'.join(too_big)}的最多扣分。"}
         )
     return services.update_object(
         section, data=data, acting_user=acting_user, expected_version=expected_version

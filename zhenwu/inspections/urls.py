@@ -17,6 +17,8 @@ urlpatterns = [
         name="not_applicable",
     ),
     path("sheets/<int:pk>/revisit/", views.RevisitView.as_view(), name="revisit"),
+    path("checklists/", views.ChecklistListView.as_view(), name="checklists"),
+    path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist"),
     path("rankings/", views.RankingView.as_view(), name="ranking"),
     path("rankings/publish/", views.PublishView.as_view(), name="publish"),
     *round_resource.urls(),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.inspections import selectors, services
-from zhenwu.inspections.models import Finding, Round, RoundStatus, Sheet
+from zhenwu.inspections.models import Checklist, Finding, Round, RoundStatus, Sheet
 from zhenwu.inspections.tests.helpers import item, make_round, photo
 
 
@@ -449,3 +449,159 @@ def test_the_reinspection_page_shows_the_revisits_and_takes_verdicts(world, rect
     assert village.status_code == 404
     rectified["b"].refresh_from_db()
     assert rectified["b"].status == "submitted"
+
+
+# --------------------------------------------------------------------------- checklist editing
+
+
+def test_checklist_versioning_a_used_checklist_is_never_changed_in_place(world):
+    admin = world.users["admin"]
+    base = services.default_checklist(world.town)
+    make_round(world.town)  # base is now in use
+    assert services.checklist_in_use(base) == 1
+    with pytest.raises(ValidationError) as exc:
+        services.update_checklist(base, data={"units_per_round": 5}, acting_user=admin)
+    assert "建立新版次" in str(exc.value)
+    section = base.sections.first()
+    with pytest.raises(ValidationError):
+        services.save_section(base, section=section, data={"points": 20}, acting_user=admin)
+    draft = services.new_checklist_edition(base, acting_user=admin, activate=False)
+    assert draft.edition == 2 and not draft.is_active
+    assert services.checklist_rules(draft)[0] == services.checklist_rules(base)[0]
+    # the draft is edited in place: rules, a section's points, an item
+    services.update_checklist(draft, data={"units_per_round": 5}, acting_user=admin)
+    toilets = draft.sections.get(name="户厕")
+    burning = draft.sections.get(name="垃圾与焚烧")
+    a1 = toilets.items.get(code="A1")
+    services.save_item(toilets, item=a1, data={"cap": D(10), "deadline_days": 5}, acting_user=admin)
+    with pytest.raises(ValidationError) as exc:  # points below an item's cap
+        services.save_section(draft, section=toilets, data={"points": D(5)}, acting_user=admin)
+    assert "小于评分项A1" in str(exc.value)
+    services.save_section(draft, section=toilets, data={"points": D(10)}, acting_user=admin)
+    assert services.checklist_problems(draft) == ["各板块分值合计 95 分，应为 100 分。"]
+    with pytest.raises(ValidationError):
+        services.activate_checklist(draft, acting_user=admin)
+    a1.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.save_item(toilets, item=a1, data={"cap": D(15)}, acting_user=admin)
+    assert "最多扣分不能超过板块分值" in str(exc.value)
+    services.save_section(draft, section=burning, data={"points": D(20)}, acting_user=admin)
+    services.save_item(
+        burning,
+        data={
+            "code": "b3",
+            "name": "焚烧塑料",
+            "deduction": D(20),
+            "cap": D(20),
+            "zeroes_section": True,
+            "photo_required": True,
+            "deadline_days": 0,
+        },
+        acting_user=admin,
+    )
+    with pytest.raises(ValidationError) as exc:  # codes are unique in a checklist
+        services.save_item(
+            burning,
+            data={"code": "B3", "name": "重复", "deduction": D(1), "cap": D(1)},
+            acting_user=admin,
+        )
+    assert "已被使用" in str(exc.value)
+    services.activate_checklist(draft, acting_user=admin)
+    base.refresh_from_db()
+    draft.refresh_from_db()
+    assert draft.is_active and not base.is_active
+    assert services.default_checklist(world.town) == draft
+    # the old edition and its round are untouched
+    assert base.sections.get(name="户厕").points == D(15)
+    assert base.sections.get(name="户厕").items.get(code="A1").cap == D(15)
+    rnd = make_round(world.town, seed=4)
+    assert rnd.checklist == draft and rnd.sheets.count() == 3  # 5 wanted, 3 villages
+    assert item(rnd, "B3").zeroes_section
+
+
+def test_who_may_edit_checklists(world):
+    assert services.may_edit_checklists(world.users["admin"])
+    assert services.may_edit_checklists(world.users["staff"])
+    for who in ("inspector", "village", "leader", "staff_nomodule"):
+        assert not services.may_edit_checklists(world.users[who]), who
+    base = services.default_checklist(world.town)
+    with pytest.raises(ValidationError):
+        services.new_checklist_edition(base, acting_user=world.users["inspector"])
+
+
+def test_checklist_pages_edit_a_draft_and_refuse_a_used_one(world):
+    base = services.default_checklist(world.town)
+    make_round(world.town)
+    staff = world.client("staff")
+    listing = staff.get("/inspections/checklists/")
+    assert listing.status_code == 200 and str(base) in listing.content.decode()
+    assert world.client("village").get("/inspections/checklists/").status_code == 404
+    assert world.client("inspector").get(f"/inspections/checklists/{base.pk}/").status_code == 200
+    page = staff.get(f"/inspections/checklists/{base.pk}/").content.decode()
+    assert 'data-testid="checklist-in-use"' in page and 'data-testid="rules-form"' not in page
+    refused = staff.post(
+        f"/inspections/checklists/{base.pk}/", {"op": "rules", "units_per_round": "4"}
+    )
+    assert refused.status_code == 400 and "建立新版次" in refused.content.decode()
+    res = staff.post(f"/inspections/checklists/{base.pk}/", {"op": "new_edition"})
+    draft = Checklist.objects.get(edition=2)
+    assert res.status_code == 302 and res["Location"].endswith(f"/checklists/{draft.pk}/")
+    page = staff.get(f"/inspections/checklists/{draft.pk}/").content.decode()
+    assert 'data-testid="rules-form"' in page and 'data-testid="add-item"' in page
+    sec = draft.sections.get(name="公厕")
+    g1 = sec.items.get(code="G1")
+    ok = staff.post(
+        f"/inspections/checklists/{draft.pk}/",
+        {
+            "op": "item",
+            "id": g1.pk,
+            "version": g1.version,
+            "code": "G1",
+            "name": "公厕脏乱",
+            "deduction": "2",
+            "cap": "5",
+            "deadline_days": "1",
+            "order": "1",
+            "photo_required": "on",
+        },
+    )
+    assert ok.status_code == 302
+    g1.refresh_from_db()
+    assert g1.deduction == D(2) and g1.deadline_days == 1 and not g1.zeroes_section
+    stale = staff.post(
+        f"/inspections/checklists/{draft.pk}/",
+        {"op": "item", "id": g1.pk, "version": g1.version - 1, "code": "G1", "name": "x",
+         "deduction": "1", "cap": "5", "deadline_days": "1", "order": "1"},
+    )  # fmt: skip
+    assert stale.status_code == 409
+    bad = staff.post(
+        f"/inspections/checklists/{draft.pk}/",
+        {"op": "item", "section": sec.pk, "code": "G2", "name": "坏", "deduction": "0",
+         "cap": "9", "deadline_days": "-1"},
+    )  # fmt: skip
+    html = bad.content.decode()
+    assert bad.status_code == 400 and "整改时限" in html
+    assert not sec.items.filter(code="G2").exists()
+    over = staff.post(
+        f"/inspections/checklists/{draft.pk}/",
+        {"op": "item", "section": sec.pk, "code": "G2", "name": "坏", "deduction": "1",
+         "cap": "9", "deadline_days": "1"},
+    )  # fmt: skip
+    import re
+
+    assert over.status_code == 400, re.findall(r"alert[^>]*>([^<]*)", over.content.decode())
+    assert "最多扣分不能超过板块分值" in over.content.decode(), re.findall(
+        r"alert[^>]*>([^<]*)", over.content.decode()
+    )
+    act = staff.post(
+        f"/inspections/checklists/{draft.pk}/", {"op": "activate", "version": draft.version}
+    )
+    assert act.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_active
+    assert (
+        world.client("inspector")
+        .post(f"/inspections/checklists/{draft.pk}/", {"op": "new_edition"})
+        .status_code
+        == 404
+    )
