@@ -112,21 +112,23 @@ def county_ranking(towns, month: date, *, as_of=None) -> dict[int, list[RankingR
     table = _scores(town_ids, [month, prev, before], as_of)
     cur, last, older = table[month], table[prev], table[before]
     as_of_dt = as_of or timezone.now()
+    # Driven from the month's sheets (indexed by town and month), then their findings by the
+    # sheet index: a county's year holds hundreds of thousands of findings, a month a twelfth.
+    month_sheets = Sheet.objects.filter(
+        town_id__in=town_ids, month=month, round__starts_at__lte=as_of_dt
+    ).values("pk")
     counts = {
         row["village"]: row
-        for row in Finding.objects.filter(
-            town_id__in=town_ids, sheet__month=month, round__starts_at__lte=as_of_dt
-        )
+        for row in Finding.objects.filter(sheet__in=month_sheets)
         .values("village")
         .annotate(
             n=Count("pk"),
             rec=Count("pk", filter=Q(is_recurrence=True)),
             on_time=Count(
                 "pk",
-                filter=Q(
-                    status__in=(FindingStatus.SUBMITTED, FindingStatus.ACCEPTED),
-                    rectified_at__date__lte=F("deadline"),
-                ),
+                # the status first: the local-date conversion runs for rectified rows only
+                filter=Q(status__in=(FindingStatus.SUBMITTED, FindingStatus.ACCEPTED))
+                & Q(rectified_at__date__lte=F("deadline")),
             ),
         )
     }

@@ -366,6 +366,8 @@ class RankingView(LoginRequiredMixin, View):
                 "average": selectors.town_average(rows),
                 "published": published,
                 "may_publish": services.may_verify(request.user) and published is None,
+                "may_see_checklists": services.may_verify(request.user)
+                or services.may_edit_checklists(request.user),
                 "prev": prev,
                 "next": nxt,
                 "print": request.GET.get("print") == "1",

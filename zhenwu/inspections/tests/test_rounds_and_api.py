@@ -605,3 +605,40 @@ def test_checklist_pages_edit_a_draft_and_refuse_a_used_one(world):
         .status_code
         == 404
     )
+
+
+# --------------------------------------------------------------------------- ranking queries
+
+
+def test_the_rankings_query_count_does_not_grow_with_towns_units_or_findings(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhenwu.core.models import Village
+
+    month = timezone.localdate().replace(day=1)
+    rnd = make_round(world.town, days_ago=0, seed=7)
+    record(world, rnd, world.villages[0], "C1")
+
+    def queries(towns):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.county_ranking(towns, month)
+        return len(ctx.captured_queries)
+
+    small = queries([world.town])
+    with acting_as(None, Source.SYSTEM):
+        for n in range(4):
+            Village.objects.create(town=world.other_town, name=f"外镇{n}村", order=n + 2)
+    other = make_round(world.other_town, days_ago=0, seed=8)
+    for sheet in other.sheets.all():
+        for code in ("C1", "D1", "E1"):
+            services.record_finding(
+                rnd=other, village=sheet.village, item=item(other, code), photos=[photo()],
+                acting_user=None,
+            )  # fmt: skip
+    for v in world.villages:
+        record(world, rnd, v, "H1")
+    big = queries([world.town, world.other_town])
+    assert big == small <= 5
+    rows = selectors.county_ranking([world.town, world.other_town], month)
+    assert sum(r.findings for r in rows[world.other_town.pk]) == 9
