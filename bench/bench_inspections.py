@@ -5,7 +5,8 @@ Run:  python bench/bench_inspections.py [--towns 20] [--units 10] [--rounds 52]
 
 In a throw-away SQLite database (a temporary ZHENWU_DATA_DIR) it generates a county's year —
 `--towns` towns × `--units` villages × `--rounds` weekly rounds covering every unit, about
-`--findings` findings per round (some zeroing items, some recurrences), every sheet scored by
+`--findings` findings per unit and round, i.e. per sheet (20 × 10 × 52 × 20 ≈ 208,000 findings;
+some zeroing items, some recurrences), every sheet scored by
 the module's own rule (`rules.score_sheet`, as the services keep it) — and times, for one month:
 
 * `selectors.monthly_ranking(town, month)` (one town) and `selectors.county_ranking(towns,
@@ -105,7 +106,7 @@ def generate(towns: int, units: int, rounds: int, findings: int, seed: int = 13)
             )
             rows = []
             for sh in sheets:
-                for _ in range(rng.randint(0, 2 * findings // units)):
+                for _ in range(rng.randint(0, 2 * findings)):
                     it = rng.choice(items)
                     if it.zeroes_section and rng.random() < 0.9:
                         continue
@@ -159,10 +160,11 @@ WITH per_item AS (
   SELECT p.sheet_id, MIN(sec.points, SUM(p.lost)) AS lost
   FROM per_item p JOIN inspections_checklistsection sec ON sec.id = p.section_id
   GROUP BY p.sheet_id, p.section_id
+), per_sheet_lost AS (
+  SELECT sheet_id, SUM(lost) AS lost FROM per_section GROUP BY sheet_id
 ), per_sheet AS (
-  SELECT s.village_id, 100 - COALESCE((SELECT SUM(lost) FROM per_section ps
-                                       WHERE ps.sheet_id = s.id), 0) AS score
-  FROM inspections_sheet s
+  SELECT s.village_id, 100 - COALESCE(l.lost, 0) AS score
+  FROM inspections_sheet s LEFT JOIN per_sheet_lost l ON l.sheet_id = s.id
   WHERE s.town_id IN ({towns}) AND s.month = %s AND s.is_deleted = 0
 )
 SELECT village_id, ROUND(AVG(score), 2) FROM per_sheet GROUP BY village_id
@@ -196,18 +198,30 @@ def main(argv=None) -> int:
     ap.add_argument("--findings", type=int, default=20)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--month", default="2025-06")
+    ap.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the generated database in DIR and reuse it on the next run (same sizes)",
+    )
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="zhenwu-bench-insp-") as tmp:
-        setup_django(tmp)
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="zhenwu-bench-insp-") as tmp,
+    ):
+        setup_django(args.keep or tmp)
+        from zhenwu.core.models import Town
         from zhenwu.inspections import selectors
         from zhenwu.inspections.models import Finding, Sheet
 
         t0 = time.perf_counter()
-        towns = generate(args.towns, args.units, args.rounds, args.findings)
+        towns = list(Town.objects.filter(name__startswith="测试镇").order_by("pk"))
+        if not towns:
+            towns = generate(args.towns, args.units, args.rounds, args.findings)
         print(
             f"生成：{len(towns)} 镇 × {args.units} 村 × {args.rounds} 轮；"
             f"评分表 {Sheet.objects.count()}，问题 {Finding.objects.count()}，"
-            f"用时 {time.perf_counter() - t0:.1f}s"
+            f"用时 {time.perf_counter() - t0:.1f}s；机器负载 {os.getloadavg()[0]:.1f}"
         )
         month = selectors.parse_month(args.month)
         ok = True

@@ -17,7 +17,7 @@ from zhenwu.core.api_base import crud_router
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.models import Town, Village
 from zhenwu.inspections import selectors, services
-from zhenwu.inspections.models import ChecklistItem, Finding, Round, Spot
+from zhenwu.inspections.models import Checklist, ChecklistItem, Finding, Round, Spot
 
 router = Router(tags=["人居环境"])
 
@@ -30,6 +30,7 @@ class SheetOut(Schema):
     spot_ids: list[int]
     score: Decimal | None
     rescaled: bool
+    revisits: list[dict]
 
     @staticmethod
     def resolve_village(obj):
@@ -44,6 +45,8 @@ class RoundOut(Schema):
     ends_on: datetime.date
     status: str
     checklist_id: int
+    revisit_from: datetime.date | None
+    revisit_to: datetime.date | None
     inspector_ids: list[int]
     sheets: list[SheetOut]
     note: str
@@ -63,6 +66,11 @@ class RoundIn(Schema):
     kind: KIND = "unannounced"
     title: str = ""
     inspectors: list[int] = []
+    ends_on: datetime.date | None = None
+    checklist: int | None = None
+    note: str = ""
+    revisit_from: datetime.date | None = None
+    revisit_to: datetime.date | None = None
 
 
 class RoundPatch(Schema):
@@ -83,12 +91,22 @@ def _create_round(request, data):
     from zhenwu.core.models import User
 
     people = list(User.objects.filter(town=user.town, pk__in=data.get("inspectors") or []))
+    checklist = None
+    if data.get("checklist") is not None:
+        checklist = Checklist.objects.filter(town=user.town, pk=data["checklist"]).first()
+        if checklist is None:
+            raise ValidationError({"checklist": f"评分细则 {data['checklist']} 不存在"})
     return services.draw_round(
         town=user.town,
         starts_at=data["starts_at"],
         kind=data.get("kind") or "unannounced",
         title=data.get("title") or "",
         inspectors=people,
+        ends_on=data.get("ends_on"),
+        checklist=checklist,
+        note=data.get("note") or "",
+        revisit_from=data.get("revisit_from"),
+        revisit_to=data.get("revisit_to"),
         acting_user=user,
     )
 
@@ -152,6 +170,14 @@ class FindingOut(Schema):
         return obj.item.code
 
 
+class PhotoIn(Schema):
+    """A photo inside the JSON body: its file name (the extension decides the type) and the
+    bytes in base64 (a `data:image/jpeg;base64,` prefix is accepted)."""
+
+    name: str = "现场.jpg"
+    data: str
+
+
 class FindingIn(Schema):
     round: int
     village: int
@@ -162,6 +188,42 @@ class FindingIn(Schema):
     lat: Decimal | None = None
     lng: Decimal | None = None
     client_key: str = ""
+    photos: list[PhotoIn] = []
+    photo_taken_at: datetime.datetime | None = None
+
+
+MAX_PHOTOS = 5
+
+
+def _photos(raw) -> list:
+    """The JSON photos as uploaded files, each checked as the attachments door checks an
+    upload (size, type, a real image); a bad one names its place in the list."""
+    import base64
+    import binascii
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhenwu.core import services as core
+
+    if len(raw) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"一条问题最多附{MAX_PHOTOS}张照片。"})
+    files = []
+    for n, photo in enumerate(raw, start=1):
+        text = photo.get("data") or ""
+        if text.startswith("data:") and "," in text:
+            text = text.split(",", 1)[1]
+        try:
+            content = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError({"photos": f"第{n}张照片的 data 不是有效的 base64。"}) from None
+        name = (photo.get("name") or "现场.jpg").replace("/", "_")[:100]
+        upload = SimpleUploadedFile(name, content)
+        try:
+            core.check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"photos": f"第{n}张照片：{'；'.join(exc.messages)}"}) from None
+        files.append(upload)
+    return files
 
 
 class FindingPatch(Schema):
@@ -173,6 +235,8 @@ class FindingPatch(Schema):
 
 def _create_finding(request, data):
     user = request.auth
+    if not services.may_verify(user):
+        raise Http404  # village cadres are inspected; they do not record findings
     rnd = scoping.restrict(Round.objects.all(), user).filter(pk=data["round"]).first()
     if rnd is None:
         raise ValidationError({"round": f"轮次 {data['round']} 不存在或不在您的管辖范围"})
@@ -196,6 +260,8 @@ def _create_finding(request, data):
         note=data.get("note") or "",
         lat=data.get("lat"),
         lng=data.get("lng"),
+        photos=_photos(data.get("photos") or []),
+        photo_taken_at=data.get("photo_taken_at"),
         client_key=data.get("client_key") or "",
         acting_user=user,
     )
@@ -252,6 +318,7 @@ class RankingItem(Schema):
     findings: int
     rectified_on_time: int
     recurrences: int
+    recurrence_rate: Decimal | None  # per cent, January to the month's end; null: no findings
 
 
 class RankingList(Schema):
@@ -281,4 +348,7 @@ def rankings(request, q: Query[RankingQuery]):
     if town is None or not towns.filter(pk=town.pk).exists():
         raise Http404
     rows = selectors.monthly_ranking(town, month)
+    rates = selectors.recurrence_rates(town, month)
+    for r in rows:
+        r.recurrence_rate = selectors.recurrence_rate_percent(*rates.get(r.village_id, (0, 0)))
     return {"month": f"{month:%Y-%m}", "items": rows, "count": len(rows)}

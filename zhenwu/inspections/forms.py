@@ -8,9 +8,25 @@ from zhenwu.core import services as core
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.models import Role, User
 from zhenwu.inspections import services
-from zhenwu.inspections.models import Finding, Round
+from zhenwu.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    ChecklistSection,
+    Finding,
+    Round,
+)
 
-ROUND_FIELDS = ["title", "kind", "starts_at", "ends_on", "checklist", "inspectors", "note"]
+ROUND_FIELDS = [
+    "title",
+    "kind",
+    "starts_at",
+    "ends_on",
+    "checklist",
+    "inspectors",
+    "note",
+    "revisit_from",
+    "revisit_to",
+]
 
 
 class RoundForm(ResourceForm):
@@ -23,6 +39,8 @@ class RoundForm(ResourceForm):
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "revisit_from": forms.DateInput(attrs={"type": "date"}),
+            "revisit_to": forms.DateInput(attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -33,7 +51,22 @@ class RoundForm(ResourceForm):
             town=town, is_active=True, role__in=[Role.INSPECTOR, Role.STAFF, Role.ADMIN]
         )
         self.fields["checklist"].required = False
+        if self.instance.pk:
+            # The sheets were drawn and scored under this checklist: it is not swapped later.
+            self.fields["checklist"].queryset = Checklist.objects.filter(town=town)
+            self.fields["checklist"].disabled = True
+            self.fields["checklist"].help_text = "抽签后不能更换评分细则"
+        else:
+            self.fields["checklist"].queryset = Checklist.objects.filter(town=town, is_active=True)
+            self.fields[
+                "checklist"
+            ].help_text = "留空则用本镇最新启用的细则；细则也决定抽查村数和每村点位数"
         self.fields["ends_on"].required = False
+        for name in ("revisit_from", "revisit_to"):
+            self.fields[name].help_text = "仅复查：复查这段时间内上传了整改照片的问题"
+            if self.instance.pk:
+                self.fields[name].disabled = True
+        self.fields["revisit_from"].help_text += "；留空为上次复查之后（或开始前 30 天）起"
         self.fields["title"].required = False
         self.fields[
             "title"
@@ -58,8 +91,8 @@ class RoundForm(ResourceForm):
         d = self.cleaned_data
         if self.instance.pk:
             data = {n: d[n] for n in ROUND_FIELDS if n in d and n != "inspectors"}
-            if not data.get("checklist"):
-                data.pop("checklist", None)
+            for fixed in ("checklist", "revisit_from", "revisit_to"):
+                data.pop(fixed, None)
             return core.update_object(
                 self.instance,
                 data=data,
@@ -73,6 +106,11 @@ class RoundForm(ResourceForm):
             kind=d["kind"],
             title=d.get("title") or "",
             inspectors=list(d.get("inspectors") or []),
+            ends_on=d.get("ends_on"),
+            checklist=d.get("checklist"),
+            note=d.get("note") or "",
+            revisit_from=d.get("revisit_from"),
+            revisit_to=d.get("revisit_to"),
             acting_user=acting_user,
         )
 
@@ -91,3 +129,49 @@ class FindingForm(ResourceForm):
             acting_user=acting_user,
             expected_version=d.get("version"),
         )
+
+
+class _ParseOnly(forms.ModelForm):
+    """Parses and checks the fields; the model's own validation runs in the service (which
+    knows the parent row and the town), whose errors the view shows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "order" in self.fields:
+            self.fields["order"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("order") is None:
+            data.pop("order", None)  # left empty: the model's default (0), or kept on edit
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class ChecklistRulesForm(_ParseOnly):
+    class Meta:
+        model = Checklist
+        fields = list(services.RULE_FIELDS)
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else ("form-control form-control-sm")
+            )
+
+
+class SectionForm(_ParseOnly):
+    class Meta:
+        model = ChecklistSection
+        fields = list(services.SECTION_FIELDS)
+
+
+class ItemForm(_ParseOnly):
+    class Meta:
+        model = ChecklistItem
+        fields = list(services.ITEM_FIELDS)

@@ -72,7 +72,7 @@ def sheets_qs(ctx: IndicatorContext):
         round__starts_at__gte=_start(ctx),
         round__starts_at__lte=_until(ctx),
         score__isnull=False,
-    )
+    ).exclude(round__kind=RoundKind.REINSPECTION)  # a 复查 revisits, it does not score
     village = ctx.param("village")
     return qs.filter(village_id=village) if village else qs
 

@@ -223,6 +223,9 @@ class Round(TownScopedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="督查员"
     )
     note = models.TextField("备注", blank=True)
+    # 复查 only: the problems rectified (after-photo uploaded) in this period are revisited.
+    revisit_from = models.DateField("复查起始日", null=True, blank=True)
+    revisit_to = models.DateField("复查截止日", null=True, blank=True)
 
     class Meta:
         verbose_name = "检查轮次"
@@ -252,6 +255,10 @@ class Round(TownScopedModel):
             and self.ends_on < timezone.localtime(self.starts_at).date()
         ):
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        if self.kind != RoundKind.REINSPECTION and (self.revisit_from or self.revisit_to):
+            raise ValidationError({"revisit_from": "只有复查轮次有复查期间。"})
+        if self.revisit_from and self.revisit_to and self.revisit_from > self.revisit_to:
+            raise ValidationError({"revisit_to": "复查截止日不能早于起始日。"})
 
 
 class Sheet(TownScopedModel):
@@ -272,6 +279,9 @@ class Sheet(TownScopedModel):
     score = models.DecimalField("得分", max_digits=5, decimal_places=2, null=True, blank=True)
     rescaled = models.BooleanField("按适用项折算", default=False)
     month = models.DateField("月份", editable=False)
+    # 复查: [{"finding": id, "outcome": "pending" | "fixed" | "still", "by": user id,
+    #        "at": ISO time, "new_finding": id or null}] — see services.confirm_revisit.
+    revisits = models.JSONField("复查问题", default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = "评分表"

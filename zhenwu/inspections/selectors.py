@@ -12,7 +12,14 @@ from django.utils import timezone
 from zhenwu.core import scoping
 from zhenwu.core.models import Village
 from zhenwu.inspections import rules
-from zhenwu.inspections.models import Checklist, Finding, FindingStatus, Round, Sheet
+from zhenwu.inspections.models import (
+    Checklist,
+    Finding,
+    FindingStatus,
+    Round,
+    RoundKind,
+    Sheet,
+)
 
 
 def month_start(d: date) -> date:
@@ -75,6 +82,7 @@ def _scores(town_ids, months, as_of=None) -> dict[date, dict[int, tuple[Decimal,
             round__starts_at__lte=as_of,
             score__isnull=False,
         )
+        .exclude(round__kind=RoundKind.REINSPECTION)  # a 复查 revisits problems, it does not score
         .values("month", "village")
         .annotate(avg=Avg("score"), n=Count("pk"))
         .values_list("month", "village", "avg", "n")
@@ -104,21 +112,23 @@ def county_ranking(towns, month: date, *, as_of=None) -> dict[int, list[RankingR
     table = _scores(town_ids, [month, prev, before], as_of)
     cur, last, older = table[month], table[prev], table[before]
     as_of_dt = as_of or timezone.now()
+    # Driven from the month's sheets (indexed by town and month), then their findings by the
+    # sheet index: a county's year holds hundreds of thousands of findings, a month a twelfth.
+    month_sheets = Sheet.objects.filter(
+        town_id__in=town_ids, month=month, round__starts_at__lte=as_of_dt
+    ).values("pk")
     counts = {
         row["village"]: row
-        for row in Finding.objects.filter(
-            town_id__in=town_ids, sheet__month=month, round__starts_at__lte=as_of_dt
-        )
+        for row in Finding.objects.filter(sheet__in=month_sheets)
         .values("village")
         .annotate(
             n=Count("pk"),
             rec=Count("pk", filter=Q(is_recurrence=True)),
             on_time=Count(
                 "pk",
-                filter=Q(
-                    status__in=(FindingStatus.SUBMITTED, FindingStatus.ACCEPTED),
-                    rectified_at__date__lte=F("deadline"),
-                ),
+                # the status first: the local-date conversion runs for rectified rows only
+                filter=Q(status__in=(FindingStatus.SUBMITTED, FindingStatus.ACCEPTED))
+                & Q(rectified_at__date__lte=F("deadline")),
             ),
         )
     }
@@ -188,6 +198,13 @@ def recurrence_rates(town, month: date) -> dict[int, tuple[int, int]]:
     ):
         out[vid] = (rec, n)
     return out
+
+
+def recurrence_rate_percent(rec: int, n: int) -> Decimal | None:
+    """The year's 反弹率 in per cent, one decimal (12.5); None when the unit had no finding."""
+    if not n:
+        return None
+    return (Decimal(rec) * 100 / Decimal(n)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def recurrence_rate_text(rec: int, n: int) -> str:

@@ -10,8 +10,10 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views import View
@@ -21,8 +23,11 @@ from zhenwu.core.models import Town, Village
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.views.generic import safe_next
 from zhenwu.inspections import selectors, services
+from zhenwu.inspections.forms import ChecklistRulesForm, ItemForm, SectionForm
 from zhenwu.inspections.models import (
+    Checklist,
     ChecklistItem,
+    ChecklistSection,
     Finding,
     RankingPublication,
     Round,
@@ -246,6 +251,87 @@ class NotApplicableView(LoginRequiredMixin, View):
         return HttpResponseRedirect(sheet.round.get_absolute_url() + "#sheets")
 
 
+class RevisitView(LoginRequiredMixin, View):
+    """POST /inspections/sheets/<pk>/revisit/ — the 复查 inspector's verdict on one revisited
+    problem: 整改到位, or 问题仍在 (with count, note and the photo the item requires)."""
+
+    def post(self, request, pk):
+        sheet = get_object_or_404(
+            scoping.restrict(Sheet.objects.select_related("round"), request.user, scoping.CHANGE),
+            pk=pk,
+        )
+        if not services.may_verify(request.user):
+            raise Http404
+        p = request.POST
+        raw = p.get("finding", "")
+        count = p.get("count", "").strip()
+        try:
+            entry, new = services.confirm_revisit(
+                sheet,
+                finding_id=int(raw) if raw.isdigit() else -1,
+                outcome=p.get("outcome", ""),
+                count=count or None,
+                note=p.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+                lat=_decimal_or_none(p.get("lat")),
+                lng=_decimal_or_none(p.get("lng")),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except StaleEdit as exc:
+            messages.error(request, exc.message)
+        else:
+            if new is not None:
+                messages.warning(
+                    request,
+                    f"问题仍在，已登记为新问题（{new.item.name}）"
+                    + ("，判定为反弹。" if new.is_recurrence else "。"),
+                )
+            elif entry["outcome"] == services.REVISIT_STILL:
+                messages.warning(request, "问题仍在，整改已退回村里重新整改。")
+            else:
+                messages.success(request, "已确认整改到位。")
+        return HttpResponseRedirect(sheet.round.get_absolute_url() + "#sheets")
+
+
+class CloseRoundView(LoginRequiredMixin, View):
+    """POST /inspections/inspections/<pk>/close/ — the round's inspectors or the module's
+    staff end a round; the page's version guards against two people acting at once (409)."""
+
+    def post(self, request, pk):
+        rnd = get_object_or_404(
+            scoping.restrict(Round.objects.all(), request.user, scoping.CHANGE), pk=pk
+        )
+        if not services.may_verify(request.user):
+            raise Http404
+        if not services.may_close(request.user, rnd):
+            messages.error(request, "只有本轮的督查员或人居办可以结束本轮检查。")
+            return HttpResponseRedirect(rnd.get_absolute_url())
+        raw = (request.POST.get("version") or "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+            messages.error(request, "版本号无效：请刷新页面后重试。")
+            return HttpResponseRedirect(rnd.get_absolute_url())
+        try:
+            services.close_round(
+                rnd, acting_user=request.user, expected_version=int(raw) if raw else None
+            )
+        except StaleEdit as exc:
+            return render(
+                request,
+                "inspections/conflict.html",
+                {"object": rnd, "message": exc.message},
+                status=409,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request, f"「{rnd}」已结束；此后送达的离线登记仍会保存，并标记请督查员核实。"
+            )
+        return HttpResponseRedirect(rnd.get_absolute_url())
+
+
 class RankingView(LoginRequiredMixin, View):
     """/inspections/rankings/?month=YYYY-MM — the month's ranking; `&format=xlsx` the sheet,
     `&print=1` the printable bulletin."""
@@ -280,6 +366,8 @@ class RankingView(LoginRequiredMixin, View):
                 "average": selectors.town_average(rows),
                 "published": published,
                 "may_publish": services.may_verify(request.user) and published is None,
+                "may_see_checklists": services.may_verify(request.user)
+                or services.may_edit_checklists(request.user),
                 "prev": prev,
                 "next": nxt,
                 "print": request.GET.get("print") == "1",
@@ -351,3 +439,203 @@ def _xlsx(town, month, rows):
     )
     response["Content-Disposition"] = f'attachment; filename="ranking-{month:%Y-%m}.xlsx"'
     return response
+
+
+# --------------------------------------------------------------------------- checklists
+
+
+def _checklists(request):
+    """The town's checklists, for those who apply or edit them (others: 404)."""
+    user = request.user
+    if not (services.may_edit_checklists(user) or services.may_verify(user)):
+        raise Http404
+    return scoping.restrict(Checklist.objects.all(), user)
+
+
+class ChecklistListView(LoginRequiredMixin, View):
+    """/inspections/checklists/ — every edition of the town's checklists: in use or not,
+    rounds drawn under it, points; editors make a new edition or put one in use."""
+
+    def get(self, request):
+        rows = list(_checklists(request).order_by("name", "-edition"))
+        points = {
+            c: total
+            for c, total in ChecklistSection.objects.filter(checklist__in=rows)
+            .values("checklist")
+            .annotate(t=Sum("points"))
+            .values_list("checklist", "t")
+        }
+        used = dict(
+            Round.all_objects.filter(checklist__in=rows)
+            .values("checklist")
+            .annotate(n=Count("pk"))
+            .values_list("checklist", "n")
+        )
+        for c in rows:
+            c.total_points = points.get(c.pk) or 0
+            c.rounds = used.get(c.pk, 0)
+        return render(
+            request,
+            "inspections/checklist_list.html",
+            {"rows": rows, "may_edit": services.may_edit_checklists(request.user)},
+        )
+
+    def post(self, request):
+        """Start the town's first checklist (the default 100-point sheet) when it has none."""
+        if not services.may_edit_checklists(request.user):
+            raise Http404
+        checklist = services.default_checklist(_town(request), acting_user=request.user)
+        return HttpResponseRedirect(reverse("inspections:checklist", args=[checklist.pk]))
+
+
+def _errors(exc) -> str:
+    if isinstance(exc, StaleEdit):
+        return exc.message
+    if hasattr(exc, "error_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+def _form_errors(form) -> str:
+    out = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out.append(f"{label}：{'；'.join(errs)}" if label else "；".join(errs))
+    return "；".join(out)
+
+
+class ChecklistDetailView(LoginRequiredMixin, View):
+    """/inspections/checklists/<pk>/ — one edition: its rules, sections and items. While no
+    round uses it, editors change it in place; once used it is read-only and edits go to a new
+    edition (`services.new_checklist_edition`). POST `op` = rules | section | delete_section |
+    item | delete_item | new_edition | activate."""
+
+    def _get(self, request, pk):
+        return get_object_or_404(_checklists(request), pk=pk)
+
+    def get(self, request, pk, status=200, forms_with_errors=None):
+        checklist = self._get(request, pk)
+        sections = list(
+            ChecklistSection.objects.filter(checklist=checklist).order_by("order", "pk")
+        )
+        items = list(
+            ChecklistItem.objects.filter(section__checklist=checklist).order_by("order", "pk")
+        )
+        for s in sections:
+            s.item_rows = [i for i in items if i.section_id == s.pk]
+        used = services.checklist_in_use(checklist)
+        may_edit = services.may_edit_checklists(request.user)
+        return render(
+            request,
+            "inspections/checklist_detail.html",
+            {
+                "object": checklist,
+                "sections": sections,
+                "used": used,
+                "may_edit": may_edit,
+                "editable": may_edit and not used,
+                "problems": services.checklist_problems(checklist),
+                "total": sum((s.points for s in sections), 0),
+                "rules_form": ChecklistRulesForm(instance=checklist),
+                "section_form": SectionForm(),
+                "item_form": ItemForm(initial={"deadline_days": 3, "photo_required": True}),
+            },
+            status=status,
+        )
+
+    def post(self, request, pk):
+        checklist = self._get(request, pk)
+        user = request.user
+        if not services.may_edit_checklists(user):
+            raise Http404
+        p = request.POST
+        op = p.get("op", "")
+        raw = (p.get("version") or "").strip()
+        version = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+        def child(model, **filters):
+            ident = p.get("id", "")
+            obj = (
+                model.objects.filter(pk=int(ident), **filters).first() if ident.isdigit() else None
+            )
+            if obj is None:
+                raise ValidationError("要修改的板块或评分项不存在，请刷新页面。")
+            return obj
+
+        target = checklist
+        try:
+            if op == "rules":
+                form = ChecklistRulesForm(p, instance=Checklist.objects.get(pk=checklist.pk))
+                if not form.is_valid():
+                    raise ValidationError(_form_errors(form))
+                services.update_checklist(
+                    checklist,
+                    data=form.cleaned_data,
+                    acting_user=user,
+                    expected_version=version,
+                )
+                done = "评分规则已保存。"
+            elif op == "section":
+                section = child(ChecklistSection, checklist=checklist) if p.get("id") else None
+                form = SectionForm(p)
+                if not form.is_valid():
+                    raise ValidationError(_form_errors(form))
+                services.save_section(
+                    checklist,
+                    section=section,
+                    data=form.cleaned_data,
+                    acting_user=user,
+                    expected_version=version if section else None,
+                )
+                done = "板块已保存。"
+            elif op == "delete_section":
+                services.delete_section(
+                    child(ChecklistSection, checklist=checklist), acting_user=user
+                )
+                done = "板块已删除。"
+            elif op == "item":
+                # a new item names its `section`; an edit names the item's `id`
+                item = child(ChecklistItem, section__checklist=checklist) if p.get("id") else None
+                if item is not None:
+                    section = item.section
+                else:
+                    ident = p.get("section", "")
+                    section = (
+                        ChecklistSection.objects.filter(pk=int(ident), checklist=checklist).first()
+                        if ident.isdigit()
+                        else None
+                    )
+                    if section is None:
+                        raise ValidationError("请选择评分项所属的板块。")
+                form = ItemForm(p)
+                if not form.is_valid():
+                    raise ValidationError(_form_errors(form))
+                services.save_item(
+                    section,
+                    item=item,
+                    data=form.cleaned_data,
+                    acting_user=user,
+                    expected_version=version if item else None,
+                )
+                done = "评分项已保存。"
+            elif op == "delete_item":
+                services.delete_item(
+                    child(ChecklistItem, section__checklist=checklist), acting_user=user
+                )
+                done = "评分项已删除。"
+            elif op == "new_edition":
+                target = services.new_checklist_edition(checklist, acting_user=user, activate=False)
+                done = f"已建立「{target}」（草稿），修改后启用。"
+            elif op == "activate":
+                services.activate_checklist(checklist, acting_user=user, expected_version=version)
+                done = f"「{checklist}」已启用，同名的其他版次已停用。"
+            else:
+                raise ValidationError("未知的操作。")
+        except StaleEdit as exc:
+            messages.error(request, exc.message)
+            return self.get(request, pk, status=409)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return self.get(request, pk, status=400)
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("inspections:checklist", args=[target.pk]))

@@ -3,7 +3,14 @@ from django.utils import timezone
 
 from zhenwu.core import scoping
 from zhenwu.inspections import services
-from zhenwu.inspections.models import ChecklistItem, Finding, FindingStatus, Sheet, Spot
+from zhenwu.inspections.models import (
+    ChecklistItem,
+    Finding,
+    FindingStatus,
+    RoundKind,
+    Sheet,
+    Spot,
+)
 
 register = template.Library()
 
@@ -22,6 +29,24 @@ def round_panel(context, rnd):
     sheets = (
         [s for s in sheets if scoping.can(user, "view", s)] if user.role == "village" else sheets
     )
+    if rnd.kind == RoundKind.REINSPECTION:
+        wanted = {r.get("finding") for s in sheets for r in (s.revisits or [])}
+        seen = {
+            f.pk: f
+            for f in scoping.restrict(Finding.objects.filter(pk__in=wanted), user).select_related(
+                "item", "spot", "round"
+            )
+        }
+        for s in sheets:
+            s.revisit_rows = [
+                {
+                    **r,
+                    "f": seen[r.get("finding")],
+                    "label": services.REVISIT_OUTCOMES.get(r.get("outcome"), "待复查"),
+                }
+                for r in (s.revisits or [])
+                if r.get("finding") in seen
+            ]
     return {
         "round": rnd,
         "sheets": sheets,
@@ -30,7 +55,12 @@ def round_panel(context, rnd):
         "items": list(ChecklistItem.objects.filter(section__checklist_id=rnd.checklist_id))
         if services.may_verify(user) and rnd.status != "closed"
         else [],
+        "may_revisit": rnd.kind == RoundKind.REINSPECTION
+        and rnd.started
+        and services.may_verify(user),
+        "may_close": rnd.status != "closed" and rnd.started and services.may_close(user, rnd),
         "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
     }
 
 
