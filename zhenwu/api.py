@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from zhenwu.agriculture.api import router as agriculture_router
 from zhenwu.core import asof
 from zhenwu.core.api import (
     auth_router,
@@ -18,7 +19,6 @@ from zhenwu.core.api import (
 )
 from zhenwu.core.api_base import TokenAuth, session_auth, validation_detail
 from zhenwu.core.asof import AsOfError
-from zhenwu.agriculture.api import router as agriculture_router
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.inspections.api import router as inspections_router
 from zhenwu.investment.api import router as investment_router
