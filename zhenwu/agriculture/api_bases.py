@@ -26,11 +26,7 @@ def _update_base(request, obj, data, version):
 
 def _create_season(request, data):
     data = resolve_relations(request.auth, Season, data)
-    base = data.pop("base", None)
-    if base is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"base": "请指定基地"})
+    base = data.pop("base")  # required by the schema (`base_id`), checked against the scope
     return services.season_create(base=base, data=data, acting_user=request.auth)
 
 

@@ -71,17 +71,18 @@ def output_value(ctx: IndicatorContext) -> Decimal:
     return harvested_qs(ctx).aggregate(s=Sum("output_value"))["s"] or Decimal(0)
 
 
-def planted_qs(ctx: IndicatorContext):
-    return selectors.seasons_planted(_seasons(ctx), ctx.year_start, ctx.cutoff)
+def growing_qs(ctx: IndicatorContext):
+    return selectors.seasons_in_production(_seasons(ctx), ctx.year_start, ctx.cutoff)
 
 
 @register_indicator(
     "agriculture.base_jobs",
     "农业基地带动就业",
     unit="人",
-    records=planted_qs,
+    records=growing_qs,
     params=CROPS_PARAM,
-    description="计划年度内截至所选日期种植的生产季登记的带动就业人数之和，可按作物筛选。",
+    description="计划年度内截至所选日期在产的生产季（含上年种植、本年采收的）登记的带动就业人数之和，"
+    "可按作物筛选。",
 )
 def base_jobs(ctx: IndicatorContext) -> Decimal:
-    return Decimal(planted_qs(ctx).aggregate(s=Sum("jobs_created"))["s"] or 0)
+    return Decimal(growing_qs(ctx).aggregate(s=Sum("jobs_created"))["s"] or 0)

@@ -13,11 +13,6 @@ from django.db.models import Q, Sum
 ZERO = Decimal(0)
 
 
-def seasons_planted(seasons, start: date, end: date):
-    """Seasons planted within [start, end] (of live bases)."""
-    return seasons.filter(planting_date__gte=start, planting_date__lte=end, base__is_deleted=False)
-
-
 def seasons_harvested(seasons, start: date, end: date):
     """Seasons whose harvest ended (or, still under way, began) within [start, end]."""
     return seasons.filter(base__is_deleted=False).filter(
@@ -98,25 +93,28 @@ class Dashboard:
 
 
 def dashboard(*, bases, seasons, year: int, as_of: date) -> Dashboard:
-    """The 强特色 board of `year` up to `as_of`: every base with its area; the seasons planted
-    in the year (planted area, output, output value, jobs) — three queries."""
+    """The 强特色 board of `year` up to `as_of`: every base with its area; planted area and
+    jobs of the seasons in production in the year; output and output value of the seasons
+    harvested in it — three queries."""
     start, end = date(year, 1, 1), min(as_of, date(year, 12, 31))
     d = Dashboard(year=year, as_of=end)
-    in_year = seasons_planted(seasons, start, end)
-    per_base = {
+    growing = {
         r["base_id"]: r
-        for r in in_year.values("base_id").annotate(
-            planted=Sum("planted_area_mu"),
-            kg=Sum("output_kg"),
-            value=Sum("output_value"),
-            jobs=Sum("jobs_created"),
-        )
+        for r in seasons_in_production(seasons, start, end)
+        .values("base_id")
+        .annotate(planted=Sum("planted_area_mu"), jobs=Sum("jobs_created"))
+    }
+    harvested = {
+        r["base_id"]: r
+        for r in seasons_harvested(seasons, start, end)
+        .values("base_id")
+        .annotate(kg=Sum("output_kg"), value=Sum("output_value"))
     }
     crops: dict[str, CropRow] = {}
     for b in bases.select_related("crop", "village", "enterprise").order_by(
         "crop__order", "crop__name", "name", "pk"
     ):
-        s = per_base.get(b.pk, {})
+        g, h = growing.get(b.pk, {}), harvested.get(b.pk, {})
         row = BaseRow(
             pk=b.pk,
             name=b.name,
@@ -124,10 +122,10 @@ def dashboard(*, bases, seasons, year: int, as_of: date) -> Dashboard:
             village=str(b.village or ""),
             operator=b.operator,
             area_mu=b.area_mu,
-            planted_mu=s.get("planted") or ZERO,
-            output_kg=s.get("kg") or ZERO,
-            output_value=s.get("value") or ZERO,
-            jobs=s.get("jobs") or 0,
+            planted_mu=g.get("planted") or ZERO,
+            output_kg=h.get("kg") or ZERO,
+            output_value=h.get("value") or ZERO,
+            jobs=g.get("jobs") or 0,
             warning=b.warning,
             url=b.get_absolute_url() or "",
         )
