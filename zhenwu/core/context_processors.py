@@ -8,6 +8,7 @@ GROUP_LABELS = {
     "economy": "工业强镇",
     "brand": "特色品牌",
     "rural": "乡村振兴",
+    "agri": "农业农村",
     "cadres": "干部队伍",
     "base": "基础数据",
     "admin": "系统管理",

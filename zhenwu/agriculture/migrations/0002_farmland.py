@@ -10,9 +10,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
 
     dependencies = [
+        ('agriculture', '0001_bases'),
         ('core', '0005_holiday_override_town_local'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
