@@ -37,7 +37,7 @@ def test_clerk_records_a_harvest_on_a_phone_and_the_dashboard_moves(phone):
     assert page.evaluate("document.documentElement.scrollWidth") <= platform_width
     phone.shot("agriculture-bases-dashboard-phone")
 
-    phone.goto("/agriculture/agri-seasons/add/")
+    phone.goto("/agriculture/seasons/add/")
     page.select_option("#id_base", label="火龙果基地")
     page.fill("#id_label", "2025年秋果补采")
     page.fill("#id_planted_area_mu", "120")

@@ -1,7 +1,7 @@
-"""强特色 API (mounted at /api/v1/): `agri-bases` (area in 亩 as `area_mu`) and `agri-seasons`
+"""强特色 API (mounted at /api/v1/): `bases` (area in 亩 as `area_mu`) and `seasons`
 (output as typed and `output_kg`), plus the town's `crops` and `sales-channels`. Schemas are
 derived from the models; writes go through `services_bases` (rules, warnings, change log),
-every call through `restrict()`. (`/bases` is the labour module's training bases.)"""
+every call through `restrict()`. (The labour module's training bases are `/training-bases`.)"""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
 from ninja import Router
@@ -39,7 +39,7 @@ def _update_season(request, obj, data, version):
 
 _base_out, _base_in, _base_patch = model_schemas(Base)
 router.add_router(
-    "/agri-bases",
+    "/bases",
     crud_router(
         Base,
         out_schema=_base_out,
@@ -54,7 +54,7 @@ router.add_router(
 
 _season_out, _season_in, _season_patch = model_schemas(Season)
 router.add_router(
-    "/agri-seasons",
+    "/seasons",
     crud_router(
         Season,
         out_schema=_season_out,

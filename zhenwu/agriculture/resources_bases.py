@@ -11,7 +11,7 @@ from zhenwu.core.registry import NavItem, Resource, register, register_nav
 base_resource = register(
     Resource(
         model=Base,
-        key="agri-bases",
+        key="bases",
         list_columns=[
             "name",
             "crop",
@@ -54,7 +54,7 @@ base_resource = register(
 season_resource = register(
     Resource(
         model=Season,
-        key="agri-seasons",
+        key="seasons",
         list_columns=[
             "record_label",
             "base",

@@ -1,5 +1,5 @@
 """劳务品牌 API (mounted at /api/v1/): `workers`, `trainings` (sessions, with their trainees),
-`placements`, `certificates`, and plain CRUD of `bases`, `courses`, `enrollments` and `exams`
+`placements`, `certificates`, and plain CRUD of `training-bases`, `courses`, `enrollments` and `exams`
 (schemas derived from the models), every call through `restrict()`. Resident IDs and phones are
 masked for users who may not see personal numbers."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
@@ -359,7 +359,7 @@ router.add_router(
 # related records against the user's scope) ------------------------------------------------
 
 for _model, _path, _filters in (
-    (TrainingBase, "/bases", None),
+    (TrainingBase, "/training-bases", None),
     (Course, "/courses", {"trade": "trade_id", "level": "level"}),
     (
         Enrollment,

@@ -104,7 +104,7 @@ certificate_resource = register(
 base_resource = register(
     Resource(
         model=TrainingBase,
-        key="bases",
+        key="training-bases",
         list_columns=["name", "address", "project", "built_on", "capacity"],
         search_fields=["name", "address"],
         form_fields=["name", "address", "project", "completed_on", "capacity", "note"],

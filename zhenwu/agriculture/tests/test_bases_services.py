@@ -64,7 +64,7 @@ def test_season_service_refuses_more_than_the_base_and_stores_nothing(world):
 def test_form_error_names_the_field_and_stores_nothing(world):
     base = make_base(world)
     r = world.client("staff").post(
-        "/agriculture/agri-seasons/add/",
+        "/agriculture/seasons/add/",
         {
             "base": base.pk,
             "label": "2025年春茬",
@@ -84,10 +84,10 @@ def test_form_error_names_the_field_and_stores_nothing(world):
 def test_api_exposes_area_mu_and_refuses_a_bad_harvest(world):
     api = world.api("staff")
     base = make_base(world, area_mu=Decimal("123.45"))
-    r = api.get(f"agri-bases/{base.pk}")
+    r = api.get(f"bases/{base.pk}")
     assert r.status_code == 200 and Decimal(str(r.json()["area_mu"])) == Decimal("123.45")
     r = api.post(
-        "agri-seasons",
+        "seasons",
         {
             "base_id": base.pk,
             "label": "2025年",
@@ -99,7 +99,7 @@ def test_api_exposes_area_mu_and_refuses_a_bad_harvest(world):
     assert r.status_code == 422
     assert "采收开始日期" in str(r.json()["detail"])
     r = api.post(
-        "agri-seasons",
+        "seasons",
         {
             "base_id": base.pk,
             "label": "2025年",
@@ -115,7 +115,7 @@ def test_api_exposes_area_mu_and_refuses_a_bad_harvest(world):
 
 def test_api_creates_a_base_through_the_services(world):
     r = world.api("staff").post(
-        "agri-bases",
+        "bases",
         {
             "name": "接口基地",
             "crop_id": crop(world.town).pk,

@@ -13,7 +13,7 @@ from zhenwu.core.testing import ResourceBattery
 
 class TestBaseSurface(ResourceBattery):
     resource = base_resource
-    api_path = "agri-bases"
+    api_path = "bases"
 
     def make(self, world, village):
         return make_base(world, village)
@@ -34,7 +34,7 @@ class TestBaseSurface(ResourceBattery):
 
 class TestSeasonSurface(ResourceBattery):
     resource = season_resource
-    api_path = "agri-seasons"
+    api_path = "seasons"
 
     def make(self, world, village):
         return make_season(make_base(world, village))
