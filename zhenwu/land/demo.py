@@ -29,11 +29,13 @@ from zhenwu.land.models import (
     Campaign,
     Dispute,
     DisputeContact,
+    Hearing,
     Household,
     HousePrice,
     LandPriceZone,
     MapLayer,
     Parcel,
+    SocialSecurityEntry,
 )
 
 MARK = "示例"
@@ -402,6 +404,67 @@ def _current(ctx, rng, actor, seq):
             d.save()
 
 
+def _hearings_and_social_security(ctx, actor):
+    """听证 and 社保名单 of the first finished campaign (正锋) and the current one: in 正锋 a
+    collective hearing and a household's, both held within the 方案公告 period; each household's
+    head on the social-security list — 已参保 in 正锋, 待审核/已公示 in the current campaign."""
+    from zhenwu.core.services import create_object
+
+    names = (COMPLETED[0][0], CURRENT)
+    for campaign in Campaign.objects.filter(town=ctx.town, name__in=names).order_by("start_date"):
+        if SocialSecurityEntry.objects.filter(campaign=campaign).exists():
+            continue
+        finished = campaign.name != CURRENT
+        publish = campaign.steps.filter(key="publish").first()
+        households = list(Household.objects.filter(campaign=campaign).order_by("number"))
+        if finished and publish is not None and publish.actual_start and households:
+            first = households[0]
+            requested = publish.actual_start + timedelta(days=5)
+            for data in (
+                {
+                    "village": first.village,
+                    "group": first.group,
+                    "applicant": f"{first.village.name}{first.group}村民代表",
+                    "requested_on": requested,
+                    "held_on": requested + timedelta(days=10),
+                    "outcome": "听取意见后对过渡费标准作了说明，方案维持，群众代表无异议",
+                },
+                {
+                    "village": households[1 % len(households)].village,
+                    "household": households[1 % len(households)],
+                    "applicant": households[1 % len(households)].head_name,
+                    "requested_on": requested + timedelta(days=2),
+                    "held_on": requested + timedelta(days=12),
+                    "outcome": "复核房屋面积后补登附属设施，户主同意方案",
+                },
+            ):
+                create_object(
+                    Hearing,
+                    town=ctx.town,
+                    data={"campaign": campaign, **data},
+                    acting_user=actor,
+                )
+        people = max(1, sum(h.members for h in households))
+        per_capita = (campaign.target_mu / people).quantize(Decimal("0.0001"))
+        for i, h in enumerate(households):
+            status = "insured" if finished else ("published" if i % 3 else "pending")
+            if not h.head_id:
+                continue
+            create_object(
+                SocialSecurityEntry,
+                town=ctx.town,
+                data={
+                    "campaign": campaign,
+                    "household": h,
+                    "name": h.head_name,
+                    "id_number": h.head_id,
+                    "per_capita_mu": per_capita,
+                    "status": status,
+                },
+                acting_user=actor,
+            )
+
+
 @register_demo(55, "双征")
 def build(ctx):
     town = ctx.town
@@ -414,6 +477,7 @@ def build(ctx):
         _prices(ctx)
         _completed(ctx, rng, actor, seq)
         _current(ctx, rng, actor, seq)
+        _hearings_and_social_security(ctx, actor)
         if not MapLayer.objects.filter(town=town).exists():
             services.map_layer_upload(
                 town=town,

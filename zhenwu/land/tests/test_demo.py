@@ -10,7 +10,15 @@ from django.db.models import Sum
 from zhenwu.core.demo import build_platform
 from zhenwu.core.idnumbers import validate_resident_id
 from zhenwu.land import demo, rules, selectors
-from zhenwu.land.models import Campaign, Dispute, Household, MapLayer, Parcel
+from zhenwu.land.models import (
+    Campaign,
+    Dispute,
+    Hearing,
+    Household,
+    MapLayer,
+    Parcel,
+    SocialSecurityEntry,
+)
 from zhenwu.plan.indicators import IndicatorContext, get_indicator
 
 
@@ -44,6 +52,16 @@ def test_demo(db):
     assert layer.is_sample and "示例" in layer.name
     for h in Household.objects.all()[:50]:
         assert validate_resident_id(h.head_id).valid
+    # 听证 and 社保名单: two hearings held in 正锋's 方案公告 period; each head listed once
+    zhengfeng = done.get(name=demo.COMPLETED[0][0])
+    hearings = Hearing.objects.filter(campaign=zhengfeng)
+    assert hearings.count() == 2 and not hearings.filter(held_on__isnull=True).exists()
+    assert hearings.filter(household__isnull=True).count() == 1  # the collective's request
+    for campaign, statuses in ((zhengfeng, {"insured"}), (current, {"pending", "published"})):
+        entries = SocialSecurityEntry.objects.filter(campaign=campaign)
+        assert entries.count() == Household.objects.filter(campaign=campaign).count()
+        assert set(entries.values_list("status", flat=True)) == statuses
+        assert not entries.filter(age_group="").exists()
     s = selectors.campaign_schedule(current, as_of=ctx.today)
     assert s.ok and s.rows[0].step.actual_start == current.start_date
 
