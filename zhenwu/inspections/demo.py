@@ -4,7 +4,8 @@ Every week of the plan year (and of the current year up to the day the demo is l
 drawn unannounced round (3 units, 2 spots each, every unit at least once a month), findings
 with a small generated photo each, their rectification (after-photo, 销号, a few late or
 returned), recurrences (反弹) at spots with a habitual problem, and each finished month's
-ranking published. The next week's round is drawn and not started yet: village cadres cannot
+ranking published, and a 复查 at the end of each finished quarter revisiting what was rectified
+in it. The next week's round is drawn and not started yet: village cadres cannot
 see it. Names of spots are demo values (「示例」). Idempotent: the history is built once; the
 next week's round is drawn again if none is waiting.
 """
@@ -24,8 +25,11 @@ from zhenwu.core.workcalendar import get_calendar
 from zhenwu.inspections import services
 from zhenwu.inspections.models import (
     ChecklistItem,
+    Finding,
+    FindingStatus,
     RankingPublication,
     Round,
+    RoundKind,
     Spot,
     SpotKind,
 )
@@ -191,6 +195,56 @@ def _rectify(ctx, rng, finding, ducha, today, calendar):
     services.accept(finding, acting_user=ducha, when=_at(check_on, 10))
 
 
+def _reinspections(ctx, rng, ducha, today: date, calendar):
+    """A 复查 at the end of each finished quarter: the problems rectified in the quarter are
+    revisited; most stand fixed, and at one spot in three rounds of four the problem is back
+    (recorded anew in the 复查 round, so the recurrence rule flags it 反弹)."""
+    for quarter in range(4):
+        first = date(ctx.year, 3 * quarter + 1, 1)
+        last = (first.replace(month=3 * quarter + 3, day=28) + timedelta(days=4)).replace(day=1)
+        last -= timedelta(days=1)  # the quarter's last day
+        day = last - timedelta(days=2)
+        while not calendar.is_workday(day):
+            day -= timedelta(days=1)
+        starts_at = _at(day, 14)
+        if day >= today or starts_at > timezone.now():
+            break
+        if not services.rectified_in(ctx.town, first, day - timedelta(days=1)).exists():
+            continue
+        rnd = services.draw_round(
+            town=ctx.town,
+            starts_at=starts_at,
+            acting_user=ducha,
+            inspectors=[ducha],
+            kind=RoundKind.REINSPECTION,
+            title=f"{ctx.year}年第{quarter + 1}季度整改复查",
+            revisit_from=first,
+            revisit_to=day - timedelta(days=1),
+        )
+        back = quarter != 1  # one quarter in four: everything held
+        for sheet in rnd.sheets.order_by("village__order"):
+            for k, entry in enumerate(sheet.revisits):
+                original = Finding.objects.select_related("item").get(pk=entry["finding"])
+                if original.status != FindingStatus.ACCEPTED:
+                    continue  # still waiting for acceptance: left for the inspector
+                still = back and k == 0 and original.spot_id is not None and rng.random() < 0.3
+                found_at = starts_at + timedelta(minutes=20 * k + 5)
+                _entry, new = services.confirm_revisit(
+                    sheet,
+                    finding_id=original.pk,
+                    outcome=services.REVISIT_STILL if still else services.REVISIT_FIXED,
+                    acting_user=ducha,
+                    photos=[_photo(rng, f"复查-{original.pk}.jpg")] if still else (),
+                    photo_taken_at=found_at if still else None,
+                    found_at=found_at if still else None,
+                    note=f"复查：{original.item.name}问题又出现" if still else "",
+                )
+                if new is not None:
+                    _rectify(ctx, rng, new, ducha, today, calendar)
+        if rnd.ends_on < today:
+            services.close_round(rnd, acting_user=ducha)
+
+
 def _publish(ctx, ducha, first: date, today: date):
     """Each finished month's ranking, published at month end (评比 on the last day)."""
     month = first.replace(day=1)
@@ -237,5 +291,6 @@ def build(ctx):
                 if _at(monday, 8, 30) > timezone.now():
                     break
                 _week(ctx, rng, monday, ducha, items, today, calendar)
+            _reinspections(ctx, rng, ducha, today, calendar)
             _publish(ctx, ducha, start, today)
         next_round(ctx, ducha, today)

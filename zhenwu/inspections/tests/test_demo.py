@@ -9,7 +9,14 @@ from django.utils import timezone
 from zhenwu.core.demo import build_platform
 from zhenwu.core.models import Attachment
 from zhenwu.inspections import demo, selectors
-from zhenwu.inspections.models import Finding, FindingStatus, RankingPublication, Round
+from zhenwu.inspections.models import (
+    Finding,
+    FindingStatus,
+    RankingPublication,
+    Round,
+    RoundKind,
+    Sheet,
+)
 from zhenwu.plan.indicators import IndicatorContext, get_indicator
 
 
@@ -30,6 +37,20 @@ def test_demo_holds_the_year_and_the_next_secret_round(db):
     assert photos.filter(caption="整改前").count() == Finding.objects.count()
     assert photos.filter(caption="整改后").exists()
     assert RankingPublication.objects.filter(month__year=2025).count() == 12
+
+    # 复查 at the end of each finished quarter of the plan year, each revisiting what was
+    # rectified in its quarter; verdicts kept; a problem back at its spot is a 反弹 again
+    reinspections = Round.objects.filter(kind=RoundKind.REINSPECTION, starts_at__year=2025)
+    assert reinspections.count() == 4
+    for rnd in reinspections:
+        assert rnd.revisit_from.month in (1, 4, 7, 10) and rnd.revisit_to < rnd.starts_at.date()
+    verdicts = [
+        e["outcome"]
+        for sheet in Sheet.objects.filter(round__in=reinspections)
+        for e in sheet.revisits
+    ]
+    assert verdicts.count("fixed") > 10 and "still" in verdicts
+    assert Finding.objects.filter(round__in=reinspections, is_recurrence=True).exists()
 
     future = Round.objects.filter(starts_at__gt=timezone.now())
     assert future.count() == 1 and future.get().sheets.exists()
