@@ -125,7 +125,9 @@ setting_resource = register(
     Resource(
         model=FarmlandSetting,
         key="farmland-settings",
+        select_related=["town"],
         list_columns=[
+            "record_label",
             "grid_interval_days",
             "village_interval_days",
             "town_interval_days",

@@ -88,6 +88,12 @@ class FarmlandSetting(TownScopedModel):
     def __str__(self):
         return f"{self.town.name}田长制设置" if self.town_id else "田长制设置"
 
+    @property
+    def record_label(self) -> str:
+        return str(self)
+
+    record_label.fget.short_description = "设置"
+
     def intervals(self) -> dict[str, int]:
         return {
             rules.GRID: self.grid_interval_days,
