@@ -80,3 +80,23 @@ def test_village_cadre_sees_own_projects_on_a_phone(phone):
     phone.goto("/projects/gantt/")
     assert phone.page.locator("[data-testid=wall-row]").count() == 1
     assert phone.page.locator("button[aria-controls=sidebar]").is_visible()
+
+
+def test_farmland_section_reads_on_a_phone(phone):
+    """The 2025 高标准农田 project's page and edit form fit a 390 px screen (domain-rules §6)."""
+    from django.urls import reverse
+
+    from zhenwu.projects.models import Project
+
+    project = Project.objects.get(name="2025年高标准农田建设项目")
+    detail = reverse("projects:project_detail", args=[project.pk])
+    phone.login("xiangmu")  # 项目办: edits the projects module
+    for path in (detail, reverse("projects:project_edit", args=[project.pk])):
+        assert phone.goto(path).status == 200, path
+        phone.page.wait_for_load_state("networkidle")
+        overflow = phone.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    phone.goto(detail)
+    section = phone.page.inner_text("[data-testid=farmland-section]")
+    assert "竣工验收" in section and "已入库" in section and "田块整治" in section
+    assert phone.page.locator("[data-testid=farmland-works]").is_visible()

@@ -25,6 +25,8 @@ from zhenwu.core.models import Department
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.projects import selectors, services
 from zhenwu.projects.models import (
+    FarmlandBuildType,
+    FarmlandMappingStatus,
     Milestone,
     MilestoneDependency,
     Problem,
@@ -161,6 +163,54 @@ def schedule_tool(request):
 # --- projects -----------------------------------------------------------------------------------
 
 
+class FarmlandFields(Schema):
+    """高标准农田 fields of a project (domain-rules §6); amounts in 万元, areas in 亩."""
+
+    approval_no: str | None = None
+    build_type: FarmlandBuildType | None = None
+    area_mu: FiniteFloat | None = None
+    water_saving_mu: FiniteFloat | None = None
+    new_farmland_mu: FiniteFloat | None = None
+    fiscal_funds: FiniteFloat | None = None
+    central_funds: FiniteFloat | None = None
+    provincial_funds: FiniteFloat | None = None
+    local_funds: FiniteFloat | None = None
+    social_funds: FiniteFloat | None = None
+    work_tian: str | None = None
+    work_tu: str | None = None
+    work_shui: str | None = None
+    work_lu: str | None = None
+    work_lin: str | None = None
+    work_dian: str | None = None
+    work_ji: str | None = None
+    work_guan: str | None = None
+    design_approval_no: str | None = None
+    design_approved_on: date | None = None
+    contractor: str | None = None
+    supervisor: str | None = None
+    completed_on: date | None = None
+    county_checked_on: date | None = None
+    accepted_on: date | None = None
+    mapping_status: FarmlandMappingStatus | None = None
+    mapped_on: date | None = None
+    keeper: str | None = None
+    has_sign_board: bool | None = None
+
+
+class FarmlandOut(FarmlandFields):
+    started_on: date | None = None  # 开工 = the project's actual_start (read-only here)
+    mapping_status_label: str = ""
+    per_mu_investment: float | None = None
+
+    @staticmethod
+    def resolve_started_on(obj):
+        return obj.project.actual_start
+
+    @staticmethod
+    def resolve_mapping_status_label(obj):
+        return obj.get_mapping_status_display()
+
+
 class ProjectOut(Schema):
     id: int
     name: str
@@ -187,7 +237,13 @@ class ProjectOut(Schema):
     actual_finish: date | None
     deadline: date | None
     note: str
+    farmland: FarmlandOut | None = None
     version: int
+
+    @staticmethod
+    def resolve_farmland(obj):
+        detail = getattr(obj, "farmland", None)
+        return None if detail is None or detail.is_deleted else detail
 
     @staticmethod
     def resolve_category(obj):
@@ -228,6 +284,7 @@ class ProjectIn(Schema):
     actual_finish: date | None = None
     deadline: date | None = None
     note: str = ""
+    farmland: FarmlandFields | None = None
     version: int | None = None
 
 
@@ -253,6 +310,7 @@ class ProjectPatch(Schema):
     actual_finish: date | None = None
     deadline: date | None = None
     note: str | None = None
+    farmland: FarmlandFields | None = None
     version: int  # required: the version read (409 when stale)
 
 
@@ -310,20 +368,37 @@ def _resolve(request, data: dict, obj=None):
     return out, members
 
 
+def _farmland(data: dict) -> dict | None:
+    """The nested `farmland` object of a project payload, amounts as Decimal."""
+    from decimal import Decimal
+
+    farmland = data.pop("farmland", None)
+    if farmland is None:
+        return None
+    return {
+        k: Decimal(str(v)) if isinstance(v, float) else v
+        for k, v in farmland.items()
+        if k in services.FARMLAND_FIELDS
+    }
+
+
 def _create_project(request, data):
     if not request.auth.town_id:
         raise ValidationError("您不属于任何乡镇，不能新建项目")
+    farmland = _farmland(data)
     data, team = _resolve(request, data)
     return services.project_create(
-        town=request.auth.town, data=data, team=team, acting_user=request.auth
+        town=request.auth.town, data=data, team=team, farmland=farmland, acting_user=request.auth
     )
 
 
 def _update_project(request, obj, data, version):
+    farmland = _farmland(data)
     data, team = _resolve(request, data, obj)
     return services.project_update(
-        obj, data=data, team=team, acting_user=request.auth, expected_version=version
-    )
+        obj, data=data, team=team, farmland=farmland, acting_user=request.auth,
+        expected_version=version,
+    )  # fmt: skip
 
 
 projects_crud = crud_router(
@@ -331,7 +406,9 @@ projects_crud = crud_router(
     out_schema=ProjectOut,
     in_schema=ProjectIn,
     patch_schema=ProjectPatch,
-    queryset=lambda: Project.objects.select_related("category").prefetch_related("team"),
+    queryset=lambda: Project.objects.select_related("category", "farmland").prefetch_related(
+        "team"
+    ),
     tags=["重点项目"],
     create=_create_project,
     update=_update_project,

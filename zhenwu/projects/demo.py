@@ -433,15 +433,47 @@ def _build_project(ctx, spec, cats, cal):
     _weekly_reports(ctx, project, data, spec, cal)
     _problems(ctx, project, spec)
     if spec["category"] == "farmland":
-        FarmlandDetail.all_objects.update_or_create(
-            project=project,
-            defaults=dict(
-                town=town, is_deleted=False, approval_no="石农建〔2025〕X号（演示）",
-                build_type="new", area_mu=Decimal(10000), water_saving_mu=Decimal(3000),
-                new_farmland_mu=Decimal(120), fiscal_funds=Decimal(2300),
-            ),
-        )  # fmt: skip
+        _farmland_detail(town, project, acts)
     return project
+
+
+def _farmland_detail(town, project, acts):
+    """The §6 fields of the 2025 高标准农田 project. Stage dates are the actual finishes of the
+    milestones of the same name, so the project's page and its schedule agree; the sources add
+    up exactly to the total investment (2600 万元)."""
+    mapped = acts["上图入库"]
+    if mapped[1] is not None:
+        mapping, mapped_on = "stored", mapped[1]
+    elif mapped[0] is not None:
+        mapping, mapped_on = "mapped", mapped[0]
+    else:
+        mapping, mapped_on = "unmapped", None
+    detail, _ = FarmlandDetail.all_objects.update_or_create(
+        project=project,
+        defaults=dict(
+            town=town, is_deleted=False, approval_no="石农建〔2025〕X号（演示）",
+            build_type="new", area_mu=Decimal(10000), water_saving_mu=Decimal(3000),
+            new_farmland_mu=Decimal(120), fiscal_funds=Decimal(2300),
+            central_funds=Decimal(1500), provincial_funds=Decimal(500), local_funds=Decimal(300),
+            social_funds=Decimal(300),
+            work_tian="土地平整3200亩，小田并大田86处",
+            work_tu="土壤改良2500亩（秸秆还田、增施有机肥）",
+            work_shui="新建泵站4座，硬化灌溉渠道18.6公里，疏浚排水沟9.2公里，高效节水灌溉3000亩",
+            work_lu="新建机耕路12.4公里、生产路8.6公里",
+            work_lin="栽植农田防护林6.5公里",
+            work_dian="新建10千伏线路3.2公里，配套变压器4台",
+            work_ji="设土壤墒情监测点2个，推广良种良法5000亩",
+            work_guan="村集体管护，签订管护协议，落实管护经费",
+            design_approval_no="石农建设批〔2025〕X号（演示）",
+            design_approved_on=acts["初步设计批复"][1],
+            contractor="示例水利水电建设有限公司（演示）",
+            supervisor="示例工程建设监理有限公司（演示）",
+            completed_on=acts["完工"][1], county_checked_on=acts["县级初验"][1],
+            accepted_on=acts["竣工验收"][1], mapping_status=mapping, mapped_on=mapped_on,
+            keeper="古夹垸村、永福村村民委员会", has_sign_board=True,
+        ),
+    )  # fmt: skip
+    detail.full_clean()  # the demo obeys the rules it demonstrates
 
 
 def _link_investment(project, ctx):

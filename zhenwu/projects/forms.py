@@ -8,8 +8,10 @@ from zhenwu.core import scoping
 from zhenwu.core.forms import WIDGETS, ResourceForm
 from zhenwu.projects import services
 from zhenwu.projects.models import (
+    FARMLAND_WORKS,
     FarmlandBuildType,
     FarmlandDetail,
+    FarmlandMappingStatus,
     Milestone,
     Problem,
     Project,
@@ -53,6 +55,22 @@ PROJECT_FIELDS = [
     "deadline",
     "note",
 ]
+
+
+def _farmland_formfield(name):
+    """A FarmlandDetail field as an optional field of the project's form."""
+    f = FarmlandDetail._meta.get_field(name)
+    field = f.formfield(required=False)
+    if name == "mapping_status":
+        field.initial = FarmlandMappingStatus.UNMAPPED
+        field.help_text = "已上图或已入库时须填写上图入库日期"
+    for ftype, factory in WIDGETS.items():
+        if isinstance(f, ftype):
+            field.widget = factory()
+    if name in services.FARMLAND_TEXT_FIELDS and name.startswith("work_"):
+        hint = {n: h for n, _s, h in FARMLAND_WORKS}[name]
+        field.help_text = f"{hint}：建设内容与数量"
+    return field
 
 
 class ProjectForm(ResourceForm):
@@ -114,6 +132,13 @@ class ProjectForm(ResourceForm):
             town=self.town(), data=data, team=cd.get("team"), farmland=farmland,
             acting_user=acting_user,
         )  # fmt: skip
+
+
+# The other §6 fields, derived from the model, follow the ones above on the project's form.
+for _name in services.FARMLAND_FIELDS:
+    if _name not in ProjectForm.base_fields:
+        ProjectForm.base_fields[_name] = _farmland_formfield(_name)
+        ProjectForm.declared_fields[_name] = ProjectForm.base_fields[_name]
 
 
 MILESTONE_FIELDS = [

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from zhenwu.core.base import LiveManager, TownScopedModel
 from zhenwu.core.fields import account_field, department_field, person_name_field, village_field
@@ -73,6 +74,28 @@ FINISHED_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.OPERATING)
 class FarmlandBuildType(models.TextChoices):
     NEW = "new", "新建"
     UPGRADE = "upgrade", "改造提升"
+
+
+class FarmlandMappingStatus(models.TextChoices):
+    """上图入库: the project's parcels drawn on the national farmland map and filed."""
+
+    UNMAPPED = "unmapped", "未上图"
+    MAPPED = "mapped", "已上图"
+    STORED = "stored", "已入库"
+
+
+# The eight work areas of a 高标准农田 project (田、土、水、路、林、电、技、管): field name, short
+# label, what the office writes there.
+FARMLAND_WORKS = [
+    ("work_tian", "田", "田块整治（土地平整、田块归并）"),
+    ("work_tu", "土", "土壤改良（培肥、酸化治理）"),
+    ("work_shui", "水", "灌溉排水（沟渠、泵站、管道）"),
+    ("work_lu", "路", "田间道路（机耕路、生产路）"),
+    ("work_lin", "林", "农田防护（防护林、生态护坡）"),
+    ("work_dian", "电", "农田输配电"),
+    ("work_ji", "技", "科技服务（良种良法、监测设施）"),
+    ("work_guan", "管", "建后管护（管护制度、责任落实）"),
+]
 
 
 class ProblemLevel(models.TextChoices):
@@ -239,6 +262,37 @@ class FarmlandDetail(TownScopedModel):
     water_saving_mu = models.DecimalField("高效节水灌溉面积（亩）", **AREA)
     new_farmland_mu = models.DecimalField("新增耕地（亩）", **AREA)
     fiscal_funds = models.DecimalField("财政资金（万元）", **AMOUNT)
+    # 资金来源 (the 财政资金 above is the fiscal total; its parts and the non-fiscal money).
+    central_funds = models.DecimalField("其中：中央财政（万元）", **AMOUNT)
+    provincial_funds = models.DecimalField("其中：省级财政（万元）", **AMOUNT)
+    local_funds = models.DecimalField("其中：市县财政（万元）", **AMOUNT)
+    social_funds = models.DecimalField("社会资本及自筹（万元）", **AMOUNT)
+    # 八大建设内容：田、土、水、路、林、电、技、管 (content and quantity, as the office writes it).
+    work_tian = models.CharField("田（田块整治）", max_length=200, blank=True)
+    work_tu = models.CharField("土（土壤改良）", max_length=200, blank=True)
+    work_shui = models.CharField("水（灌溉排水）", max_length=200, blank=True)
+    work_lu = models.CharField("路（田间道路）", max_length=200, blank=True)
+    work_lin = models.CharField("林（农田防护）", max_length=200, blank=True)
+    work_dian = models.CharField("电（农田输配电）", max_length=200, blank=True)
+    work_ji = models.CharField("技（科技服务）", max_length=200, blank=True)
+    work_guan = models.CharField("管（建后管护）", max_length=200, blank=True)
+    design_approval_no = models.CharField("初步设计批复文号", max_length=100, blank=True)
+    design_approved_on = models.DateField("初步设计批复日期", null=True, blank=True)
+    contractor = models.CharField("施工单位", max_length=100, blank=True)
+    supervisor = models.CharField("监理单位", max_length=100, blank=True)
+    # 开工 is the project's own 实际开工 (Project.actual_start); the later stages live here.
+    completed_on = models.DateField("完工日期", null=True, blank=True)
+    county_checked_on = models.DateField("县级初验日期", null=True, blank=True)
+    accepted_on = models.DateField("竣工验收日期", null=True, blank=True)
+    mapping_status = models.CharField(
+        "上图入库状态",
+        max_length=10,
+        choices=FarmlandMappingStatus.choices,
+        default=FarmlandMappingStatus.UNMAPPED,
+    )
+    mapped_on = models.DateField("上图入库日期", null=True, blank=True)
+    keeper = models.CharField("管护主体", max_length=100, blank=True)
+    has_sign_board = models.BooleanField("已设公示牌", default=False)
 
     class Meta:
         verbose_name = "高标准农田信息"
@@ -254,6 +308,52 @@ class FarmlandDetail(TownScopedModel):
         if not total or not self.area_mu:
             return None
         return (total * 10000 / self.area_mu).quantize(Decimal("0.01"))
+
+    @property
+    def works(self) -> list[tuple[str, str, str]]:
+        """The eight work areas as (short label, long label, content)."""
+        return [
+            (short, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name, short, _hint in FARMLAND_WORKS
+        ]
+
+    def clean(self):
+        from zhenwu.projects import rules
+
+        project = self.project if self.project_id else None
+        errors = {}
+        errors.update(
+            rules.farmland_stage_errors(
+                [
+                    ("design_approved_on", "初步设计批复", self.design_approved_on),
+                    ("actual_start", "开工（实际开工）", project and project.actual_start),
+                    ("completed_on", "完工", self.completed_on),
+                    ("county_checked_on", "县级初验", self.county_checked_on),
+                    ("accepted_on", "竣工验收", self.accepted_on),
+                    ("mapped_on", "上图入库", self.mapped_on),
+                ],
+                today=timezone.localdate(),
+            )
+        )
+        errors.update(
+            rules.farmland_funding_errors(
+                total=project and project.total_investment,
+                fiscal=self.fiscal_funds,
+                central=self.central_funds,
+                provincial=self.provincial_funds,
+                local=self.local_funds,
+                social=self.social_funds,
+            )
+        )
+        errors.update(rules.farmland_mapping_errors(self.mapping_status, self.mapped_on))
+        if (
+            self.water_saving_mu
+            and self.area_mu is not None
+            and self.water_saving_mu > self.area_mu
+        ):
+            errors["water_saving_mu"] = "高效节水灌溉面积不能大于建设面积"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Milestone(TownScopedModel):

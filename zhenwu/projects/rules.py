@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from zhenwu.core import lights
 
@@ -164,3 +165,65 @@ def project_light(*, days_short: int, any_red: bool, any_yellow: bool, finished:
     if any_yellow:
         return YELLOW
     return GREEN
+
+
+# --- 高标准农田 -------------------------------------------------------------------------------
+
+
+def farmland_stage_errors(stages, today: date | None = None) -> dict[str, str]:
+    """The stages of a 高标准农田 project (初步设计批复 → 开工 → 完工 → 县级初验 → 竣工验收) come
+    in order: a stage may fall on the same day as the one before it, never earlier. `stages`
+    is a list of (field, label, date or None) in order; a missing stage is skipped (the next
+    one is compared with the last one recorded). Recorded stages cannot lie after `today`.
+    Returns {field: message} naming the later field."""
+    errors: dict[str, str] = {}
+    last = None
+    for field, label, day in stages:
+        if day is None:
+            continue
+        if today is not None and day > today and field not in ("design_approved_on",):
+            errors[field] = f"{label}日期（{day:%Y-%m-%d}）不能晚于今天"
+        elif last is not None and day < last[2]:
+            errors[field] = (
+                f"{label}日期（{day:%Y-%m-%d}）不能早于{last[1]}日期（{last[2]:%Y-%m-%d}）"
+            )
+        if last is None or day >= last[2]:
+            last = (field, label, day)
+    return errors
+
+
+def farmland_funding_errors(
+    *, total=None, fiscal=None, central=None, provincial=None, local=None, social=None
+) -> dict[str, str]:
+    """资金来源 of a 高标准农田 project, in 万元: the central, provincial and city/county parts
+    together cannot exceed the 财政资金 (when it is given), and the money from all sources —
+    财政资金 (or, without it, the sum of its parts) plus 社会资本及自筹 — cannot exceed the
+    project's 计划总投资. Equal is allowed; 0.01 over is refused."""
+    errors: dict[str, str] = {}
+    parts = [v for v in (central, provincial, local) if v is not None]
+    parts_sum = sum(parts, Decimal(0))
+    if fiscal is not None and parts and parts_sum > fiscal:
+        errors["fiscal_funds"] = (
+            f"中央、省级、市县财政资金合计 {parts_sum} 万元，超过财政资金 {fiscal} 万元"
+        )
+    fiscal_total = fiscal if fiscal is not None else (parts_sum if parts else None)
+    sources = [v for v in (fiscal_total, social) if v is not None]
+    if total is not None and sources:
+        all_sum = sum(sources, Decimal(0))
+        if all_sum > total:
+            field = "social_funds" if social else "fiscal_funds"
+            errors.setdefault(
+                field,
+                f"资金来源合计（财政资金 + 社会资本及自筹）{all_sum} 万元，"
+                f"超过项目计划总投资 {total} 万元",
+            )
+    return errors
+
+
+def farmland_mapping_errors(status: str, mapped_on: date | None) -> dict[str, str]:
+    """上图入库: 已上图/已入库 needs its date; 未上图 has none."""
+    if status in ("mapped", "stored") and mapped_on is None:
+        return {"mapped_on": "已上图或已入库，请填写上图入库日期"}
+    if status in ("", "unmapped") and mapped_on is not None:
+        return {"mapped_on": "状态为「未上图」时不应填写上图入库日期"}
+    return {}

@@ -14,6 +14,7 @@ from zhenwu.investment import events as investment_events
 from zhenwu.projects import rules
 from zhenwu.projects.models import (
     DEFAULT_CATEGORIES,
+    FARMLAND_WORKS,
     STARTED_STATUSES,
     Baseline,
     FarmlandDetail,
@@ -36,6 +37,39 @@ FARMLAND_FIELDS = (
     "water_saving_mu",
     "new_farmland_mu",
     "fiscal_funds",
+    "central_funds",
+    "provincial_funds",
+    "local_funds",
+    "social_funds",
+    *(name for name, _short, _hint in FARMLAND_WORKS),
+    "design_approval_no",
+    "design_approved_on",
+    "contractor",
+    "supervisor",
+    "completed_on",
+    "county_checked_on",
+    "accepted_on",
+    "mapping_status",
+    "mapped_on",
+    "keeper",
+    "has_sign_board",
+)
+# Text fields of the farmland detail: an empty form value is stored as "" (not NULL).
+FARMLAND_TEXT_FIELDS = (
+    "approval_no",
+    *(name for name, _short, _hint in FARMLAND_WORKS),
+    "design_approval_no",
+    "contractor",
+    "supervisor",
+    "keeper",
+)
+# Farmland stage → the milestone of the same node in the project's schedule (the demo network
+# and the usual 高标准农田 template name them so). Recording the stage finishes that milestone.
+FARMLAND_STAGE_MILESTONES = (
+    ("design_approved_on", "初步设计批复"),
+    ("completed_on", "完工"),
+    ("county_checked_on", "县级初验"),
+    ("accepted_on", "竣工验收"),
 )
 
 
@@ -81,21 +115,55 @@ def _check_construction_gate(project: Project, team) -> None:
 
 def _save_farmland(project: Project, farmland: dict | None, acting_user) -> None:
     if farmland is None:
+        # The project's own dates (实际开工) bound the farmland stages: re-check them.
+        detail = FarmlandDetail.objects.filter(project=project).first()
+        if detail is not None:
+            detail.project = project
+            detail.full_clean()
         return
     values = {k: farmland.get(k) for k in FARMLAND_FIELDS if k in farmland}
-    if not any(v not in (None, "") for v in values.values()):
+    if not any(v not in (None, "", False, "unmapped") for v in values.values()):
         return
-    values["build_type"] = values.get("build_type") or "new"
-    values["approval_no"] = values.get("approval_no") or ""
+    # Only the keys given are written (a partial API patch leaves the others alone); an empty
+    # value of a text or choice field means "" or the field's default, never NULL.
+    for name, empty in (("build_type", "new"), ("mapping_status", "unmapped")):
+        if name in values:
+            values[name] = values[name] or empty
+    if "has_sign_board" in values:
+        values["has_sign_board"] = bool(values["has_sign_board"])
+    for name in FARMLAND_TEXT_FIELDS:
+        if name in values:
+            values[name] = values[name] or ""
     detail = FarmlandDetail.all_objects.filter(project=project).first()
     if detail is None:
-        core.create_object(
+        detail = core.create_object(
             FarmlandDetail, town=project.town, data={"project": project, **values},
             acting_user=acting_user,
         )  # fmt: skip
     else:
         detail.is_deleted = False
-        core.update_object(detail, data=values, acting_user=acting_user)
+        detail = core.update_object(detail, data=values, acting_user=acting_user)
+    _sync_farmland_milestones(project, detail, acting_user)
+
+
+def _sync_farmland_milestones(project: Project, detail: FarmlandDetail, acting_user) -> None:
+    """A recorded stage (初步设计批复, 开工, 完工, 县级初验, 竣工验收, 已入库) sets the actual finish
+    of the project's milestone of the same name, through `milestone_update` (change log, 100 %).
+    A stage cleared later leaves the milestone alone: its actual dates are then edited there."""
+    stages = [(name, getattr(detail, field)) for field, name in FARMLAND_STAGE_MILESTONES]
+    stages.append(("开工", project.actual_start))
+    if detail.mapping_status == "stored":
+        stages.append(("上图入库", detail.mapped_on))
+    for name, day in stages:
+        if day is None:
+            continue
+        m = Milestone.objects.filter(project=project, name=name).first()
+        if m is None or m.actual_finish == day:
+            continue
+        data = {"actual_finish": day}
+        if m.actual_start is None or m.actual_start > day:
+            data["actual_start"] = day
+        milestone_update(m, data=data, acting_user=acting_user)
 
 
 @transaction.atomic

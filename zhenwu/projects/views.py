@@ -61,6 +61,22 @@ class ProjectListView(ObjectListView):
         return ctx
 
 
+def _farmland_plots_url() -> str:
+    """The farmland plots (图斑) ledger of the agriculture module, when it is installed; every
+    town user may read it (out-of-village rows are filtered there by the scoping gate)."""
+    from django.urls import NoReverseMatch
+
+    from zhenwu.core.registry import resource_by_key
+
+    resource = resource_by_key("plots")
+    if resource is None:
+        return ""
+    try:
+        return reverse(resource.url_name("list"))
+    except NoReverseMatch:  # pragma: no cover
+        return ""
+
+
 class ProjectDetailView(ObjectDetailView):
     def detail_context(self, obj):
         ctx = super().detail_context(obj)
@@ -70,6 +86,7 @@ class ProjectDetailView(ObjectDetailView):
             schedule=ps,
             as_of=as_of,
             farmland=FarmlandDetail.objects.filter(project=obj).first(),
+            farmland_plots_url=_farmland_plots_url(),
             problems=scoping.restrict(obj.problems.select_related("owner"), self.request.user),
             reports=scoping.restrict(
                 obj.weekly_reports.select_related("reporter"), self.request.user

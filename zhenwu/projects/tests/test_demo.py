@@ -65,3 +65,30 @@ def test_demo_livelihood_shortfall_and_idempotent(demo):
         Milestone.objects.count(),
         WeeklyReport.objects.count(),
     ) == counts
+
+
+def test_demo_farmland_project_has_every_section6_field(demo):
+    from zhenwu.projects.models import FARMLAND_WORKS, FarmlandDetail
+
+    project = Project.objects.get(name="2025年高标准农田建设项目")
+    detail = FarmlandDetail.objects.get(project=project)
+    detail.full_clean()
+    for name in (
+        "approval_no", "area_mu", "water_saving_mu", "new_farmland_mu", "fiscal_funds",
+        "central_funds", "provincial_funds", "local_funds", "social_funds",
+        "design_approval_no", "design_approved_on", "contractor", "supervisor",
+        "completed_on", "county_checked_on", "accepted_on", "mapped_on", "keeper",
+        *(n for n, _s, _h in FARMLAND_WORKS),
+    ):  # fmt: skip
+        assert getattr(detail, name) not in (None, ""), name
+    assert detail.has_sign_board and detail.mapping_status == "stored"
+    # the sources add up to the total investment, exactly
+    assert detail.fiscal_funds + detail.social_funds == project.total_investment
+    # the stages are the actual finishes of the milestones of the same name
+    for field, name in (
+        ("completed_on", "完工"), ("county_checked_on", "县级初验"), ("accepted_on", "竣工验收")
+    ):  # fmt: skip
+        assert Milestone.objects.get(project=project, name=name).actual_finish == getattr(
+            detail, field
+        )
+    assert project.actual_start <= detail.completed_on <= detail.accepted_on <= detail.mapped_on
