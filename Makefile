@@ -65,6 +65,7 @@ screenshots: $(STAMP) deps-system
 ## make messages — refresh the English catalogue (needs gettext) and compile it
 messages: $(STAMP)
 	$(BIN)/zhenwu i18n_strings
+	$(BIN)/ruff format --quiet zhenwu/core/i18n_strings.py
 	cd zhenwu && ../$(BIN)/zhenwu makemessages -l en --no-obsolete --no-location
 	cd zhenwu && ../$(BIN)/zhenwu compilemessages -l en
 
