@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from zhenwu.agriculture import rules_farmland as rules
 from zhenwu.agriculture.models.farmland import Plot
+from zhenwu.core.forms import blank_choice_label
 from zhenwu.core.models import Village
 
 
@@ -46,6 +47,7 @@ class PatrolForm(forms.Form):
         self.fields["finding_plot"].label_from_instance = _plot_label
         self.fields["patrolled_on"].initial = timezone.localdate()
         for name, field in self.fields.items():
+            blank_choice_label(field)  # （请选择）, not Django's "---------"
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-check-input")

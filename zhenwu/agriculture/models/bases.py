@@ -131,7 +131,7 @@ class Base(TownScopedModel):
     lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     outline = models.TextField(
-        "基地范围（GeoJSON）", blank=True, help_text="经纬度坐标的 GeoJSON 面，可不填"
+        "基地范围（地图边界）", blank=True, help_text="经纬度坐标的边界（GeoJSON 面），可不填"
     )
     start_year = models.PositiveSmallIntegerField(
         "建设年份",
