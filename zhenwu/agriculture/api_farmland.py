@@ -1,6 +1,7 @@
 """守粮安 API (mounted at /api/v1/): `plots` (图斑, area in 亩 as `area_mu`), `patrols` (巡田,
 recorded with their findings through the services), read-only `farmland-findings` (their
-rectification goes through the pages' shared flow). Every call through `restrict()`."""
+rectification goes through the pages' shared flow), read-only `field-chiefs` and
+`farmland-settings`. Every call through `restrict()`."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
 import datetime
@@ -12,7 +13,13 @@ from ninja import Field, Router, Schema
 
 from zhenwu.agriculture import rules_farmland as rules
 from zhenwu.agriculture import services_farmland as services
-from zhenwu.agriculture.models.farmland import Patrol, PatrolFinding, Plot
+from zhenwu.agriculture.models.farmland import (
+    FarmlandSetting,
+    FieldChief,
+    Patrol,
+    PatrolFinding,
+    Plot,
+)
 from zhenwu.core import scoping
 from zhenwu.core.api_base import crud_router
 from zhenwu.core.api_schemas import model_schemas
@@ -34,6 +41,12 @@ router.add_router(
         filters={"village": "village_id", "is_permanent_basic": "is_permanent_basic"},
     ),
 )
+
+
+# Field chiefs and the town's patrol settings are assigned and edited on their pages (the
+# chief's villages and plots are picked there); the API reads them.
+for _model, _path in ((FieldChief, "/field-chiefs"), (FarmlandSetting, "/farmland-settings")):
+    router.add_router(_path, crud_router(_model, out_schema=model_schemas(_model)[0], tags=TAGS))
 
 
 class FindingOut(Schema):
