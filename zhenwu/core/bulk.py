@@ -26,17 +26,23 @@ Every ledger import writes through here (DESIGN.md "One write path"):
 
 from __future__ import annotations
 
+import datetime
+import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from zhenwu.core.actor import Source, acting_as, current_actor
-from zhenwu.core.changelog import _entry, _jsonable, snapshot_values
+from zhenwu.core.changelog import _jsonable, _secret, _village_id
 
 BATCH = 2000
 _UNHASHABLE = object()
@@ -53,7 +59,11 @@ class StaleEdit(Exception):
 
 
 class RowCleaner:
-    """The model's own validation for many rows of one model, each distinct value once."""
+    """The model's own validation for many rows of one model, each distinct value once.
+
+    A field still holding the very value it was created or loaded with (the model's default
+    on a new record, the stored value on an existing one) is not checked again per row: its
+    result is the default's, checked once, or the stored record's."""
 
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()):
         self.model = model
@@ -65,38 +75,69 @@ class RowCleaner:
         ]
         self._cache: dict[str, dict] = {f.attname: {} for f in self.fields}
         self._has_clean = model.clean is not models.Model.clean
+        self._defaults: dict | None = None
+        self._default_errors: dict[str, list[str]] = {}
+
+    def _check(self, f, raw, obj, errors) -> None:
+        if f.is_relation:
+            if raw is None and not f.null and not f.blank:
+                errors.setdefault(f.name, []).append(f"「{f.verbose_name}」为必填项，不能为空")
+            return
+        if f.blank and raw in f.empty_values:
+            return
+        cache = self._cache[f.attname]
+        try:
+            key = (raw.__class__, raw)
+            hit = cache.get(key, _UNHASHABLE)
+        except TypeError:  # lists, dicts (JSON fields)
+            key, hit = None, _UNHASHABLE
+        if hit is _UNHASHABLE:
+            try:
+                hit = (True, f.clean(raw, obj))
+            except ValidationError as exc:
+                hit = (False, exc.messages)
+            if key is not None:
+                cache[key] = hit
+        ok, value = hit
+        if ok:
+            if value is not raw:
+                setattr(obj, f.attname, value)
+        else:
+            errors.setdefault(f.name, []).extend(value)
+
+    def _prototype_defaults(self) -> dict:
+        """The model's defaults (as `new_record` sets them) and what checking them gives."""
+        if self._defaults is None:
+            probe = new_record(self.model)  # builds the prototype
+            proto = _PROTOTYPES.get(self.model)
+            self._defaults = dict(proto[0]) if proto else {}
+            for f in self.fields:
+                if f.attname in self._defaults:
+                    found: dict = {}
+                    self._check(f, self._defaults[f.attname], probe, found)
+                    if found:
+                        self._default_errors[f.name] = found[f.name]
+        return self._defaults
 
     def clean(self, obj) -> dict[str | None, list[str]]:
         """{field name (None for the row as a whole): [messages]}; empty when the row passes.
         Cleaned values are set on ``obj`` as ``full_clean`` does."""
         errors: dict[str | None, list[str]] = {}
+        d = obj.__dict__
+        loaded = d.get("_loaded_values")
+        if loaded is None and obj.pk is None:
+            base, base_errors = self._prototype_defaults(), self._default_errors
+        else:
+            base, base_errors = loaded or {}, None
         for f in self.fields:
-            raw = getattr(obj, f.attname)
-            if f.is_relation:
-                if raw is None and not f.null and not f.blank:
-                    errors.setdefault(f.name, []).append(f"「{f.verbose_name}」为必填项，不能为空")
+            raw = d.get(f.attname, _MISSING)
+            if raw is _MISSING:
+                raw = getattr(obj, f.attname)
+            elif raw is base.get(f.attname, _MISSING):
+                if base_errors and f.name in base_errors:
+                    errors.setdefault(f.name, []).extend(base_errors[f.name])
                 continue
-            if f.blank and raw in f.empty_values:
-                continue
-            cache = self._cache[f.attname]
-            try:
-                key = (raw.__class__, raw)
-                hit = cache.get(key, _UNHASHABLE)
-            except TypeError:  # lists, dicts (JSON fields)
-                key, hit = None, _UNHASHABLE
-            if hit is _UNHASHABLE:
-                try:
-                    hit = (True, f.clean(raw, obj))
-                except ValidationError as exc:
-                    hit = (False, exc.messages)
-                if key is not None:
-                    cache[key] = hit
-            ok, value = hit
-            if ok:
-                if value is not raw:
-                    setattr(obj, f.attname, value)
-            else:
-                errors.setdefault(f.name, []).extend(value)
+            self._check(f, raw, obj, errors)
         if self._has_clean and not errors:
             obj._bulk_checked = True
             try:
@@ -107,6 +148,9 @@ class RowCleaner:
             finally:
                 del obj._bulk_checked
         return errors
+
+
+_MISSING = object()
 
 
 def _error_items(exc: ValidationError):
@@ -144,10 +188,7 @@ def bulk_save(
         if update:
             _check_versions(model, [obj for obj, _ in update])
         if create:
-            for obj in create:
-                if hasattr(obj, "updated_at"):
-                    obj.updated_at = now
-            result.created = insert_rows(model, list(create))
+            result.created = insert_rows(model, list(create), now=now)
         if update:
             names = {"version", "updated_at"} if hasattr(model, "version") else set()
             for obj, changed in update:
@@ -159,61 +200,119 @@ def bulk_save(
             model.objects.bulk_update([obj for obj, _ in update], fields, batch_size=BATCH)
             result.updated = [obj for obj, _ in update]
         _log(model, result.created, update, now)
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        get = operator.itemgetter(*attnames)
         for obj in result.created:
-            obj._loaded_values = {
-                f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
-            }
+            obj._loaded_values = dict(zip(attnames, get(obj.__dict__), strict=True))
         for obj, _ in update:
-            obj._loaded_values = {
-                f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
-            }
+            obj._loaded_values = {a: getattr(obj, a) for a in attnames}
         if after_write is not None:
             after_write(result)
     return result
 
 
-def insert_rows(model, objs: list, *, want_ids: bool = True) -> list:
-    """Insert unsaved records of one model. PostgreSQL: `bulk_create` (ids come back with
-    RETURNING). SQLite: one `executemany` of a prepared INSERT (Django's bulk_create there
-    compiles a statement per 999 parameters — 22 rows of a wide model — and that compiling is
-    most of an import's write time); the ids are the consecutive rowids ending at
-    ``last_insert_rowid()``, which holds inside the transaction that has the write lock."""
+def new_record(model: type[models.Model], /, **values) -> models.Model:
+    """An unsaved record with the model's defaults and ``values`` — what ``model(**values)``
+    gives, without `Model.__init__`'s per-field work (an import builds thousands of records:
+    the defaults are taken once per model from a prototype; callable defaults are called for
+    each record, so no two records share a mutable default)."""
+    proto = _PROTOTYPES.get(model)
+    if proto is None:
+        if signals.post_init.has_listeners(model) or signals.pre_init.has_listeners(model):
+            return model(**values)
+        instance = model()
+        proto = _PROTOTYPES[model] = (
+            {k: v for k, v in instance.__dict__.items() if k != "_state"},
+            [
+                (f.attname, f)
+                for f in model._meta.concrete_fields
+                if f.has_default() and callable(f.default)
+            ],
+        )
+    defaults, fresh = proto
+    obj = model.__new__(model)
+    d = obj.__dict__
+    d.update(defaults)
+    for attname, f in fresh:
+        d[attname] = f.get_default()
+    d["_state"] = ModelState()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+_PROTOTYPES: dict[type, tuple[dict, list]] = {}
+
+
+def insert_rows(model, objs: list, *, want_ids: bool = True, now=None) -> list:
+    """Insert unsaved records of one model, fields read straight from each record's
+    ``__dict__`` (auto-now fields set to ``now``). SQLite: one `executemany` of a prepared
+    INSERT — the ids are the consecutive rowids ending at ``last_insert_rowid()``, which holds
+    inside the transaction that has the write lock. PostgreSQL: `bulk_create` when the ids are
+    wanted (RETURNING), else `executemany` too."""
     if not objs:
         return []
-    if connection.vendor != "sqlite":
-        return model.objects.bulk_create(objs, batch_size=BATCH)
+    conn = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     pk = meta.pk
-    fields = [
-        f for f in meta.concrete_fields if not (f is pk and getattr(objs[0], f.attname) is None)
+    with_pk = getattr(objs[0], pk.attname) is not None
+    if conn.vendor != "sqlite" and want_ids and not with_pk:
+        return model.objects.bulk_create(objs, batch_size=BATCH)
+    fields = [f for f in meta.concrete_fields if with_pk or f is not pk]
+    auto = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
-    ops = connection.ops
-    prepared = [_sqlite_value(f, ops) for f in fields]
-    auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    if auto:
+        stamp = now or timezone.now()
+        for obj in objs:
+            d = obj.__dict__
+            for a in auto:
+                d[a] = stamp
+    get = operator.itemgetter(*[f.attname for f in fields])
+    if len(fields) == 1:
+        rows = [(get(obj.__dict__),) for obj in objs]
+    else:
+        rows = [get(obj.__dict__) for obj in objs]
+    last = insert_values(model, fields, rows, conn=conn, want_last_id=want_ids and not with_pk)
+    if last is not None:
+        first = last - len(objs) + 1
+        for i, obj in enumerate(objs):
+            obj.__dict__[pk.attname] = first + i
     for obj in objs:
-        for f in auto:
-            f.pre_save(obj, True)
-    attnames = [f.attname for f in fields]
-    rows = [
-        tuple(conv(getattr(obj, a)) for conv, a in zip(prepared, attnames, strict=True))
-        for obj in objs
-    ]
-    q = ops.quote_name
+        state = obj._state
+        state.adding = False
+        state.db = conn.alias
+    return objs
+
+
+def insert_values(model, fields, rows, *, conn=None, want_last_id=False):
+    """Insert ``rows`` (tuples of Python values, in the order of ``fields``) into the model's
+    table with one prepared statement, converting column by column what the database needs
+    converted. Returns ``last_insert_rowid()`` on SQLite when asked for."""
+    conn = conn or connections[DEFAULT_DB_ALIAS]
+    if not rows:
+        return None
+    converters = [_db_converter(f, conn) for f in fields]
+    if any(c is not None for c in converters):
+        columns = list(zip(*rows, strict=True))
+        for i, conv in enumerate(converters):
+            if conv is not None:
+                columns[i] = list(map(conv, columns[i]))
+        rows = list(zip(*columns, strict=True))
+    q = conn.ops.quote_name
     sql = (
-        f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-        if want_ids and pk in meta.concrete_fields and pk not in fields:
+    with conn.cursor() as cursor:
+        for i in range(0, len(rows), 10 * BATCH):
+            cursor.executemany(sql, rows[i : i + 10 * BATCH])
+        if want_last_id and conn.vendor == "sqlite":
             cursor.execute("SELECT last_insert_rowid()")
-            last = cursor.fetchone()[0]
-            for i, obj in enumerate(objs):
-                setattr(obj, pk.attname, last - len(objs) + 1 + i)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
+            return cursor.fetchone()[0]
+    return None
 
 
 _IDENTITY_TYPES = frozenset(
@@ -224,24 +323,55 @@ _IDENTITY_TYPES = frozenset(
     }
 )  # fmt: skip
 
+_UTC = datetime.UTC
 
-def _sqlite_value(f, ops):
-    """value → what SQLite stores, as `Field.get_db_prep_save` would give it (fast paths for
-    the common types; everything else through Django)."""
+
+def _db_converter(f, conn):
+    """value → what the database stores, as `Field.get_db_prep_save` gives it; None when the
+    value goes in as it is. SQLite has fast paths for the common types (everything else goes
+    through Django); PostgreSQL goes through Django for all but the plain types."""
     kind = f.get_internal_type()
-    if kind in _IDENTITY_TYPES and not f.choices:
-        return _identity
     if kind in _IDENTITY_TYPES:
-        return _plain_str  # TextChoices members as their value
+        return _plain_str if f.choices else None
+    if conn.vendor != "sqlite":
+        return lambda v: f.get_db_prep_save(v, conn)
     if kind == "DateField":
-        return lambda v: None if v is None else v.isoformat()
+        return _iso_date
     if kind == "DecimalField":
-        return lambda v: None if v is None else str(v)
-    return lambda v: f.get_db_prep_save(v, connection)
+        return _decimal_text
+    if kind == "DateTimeField" and settings.USE_TZ:
+        return _utc_datetime(f, conn)
+    if kind == "JSONField":
+        encoder = f.encoder
+        return lambda v: None if v is None else json.dumps(v, cls=encoder)
+    return lambda v: f.get_db_prep_save(v, conn)
 
 
-def _identity(v):
-    return v
+def _iso_date(v):
+    return None if v is None else v.isoformat()
+
+
+def _decimal_text(v):
+    return None if v is None else str(v)
+
+
+def _utc_datetime(f, conn):
+    """Aware datetimes as SQLite stores them with USE_TZ (naive UTC text); the last value is
+    remembered, as a batch usually carries one timestamp."""
+    last = [None, None]
+
+    def convert(v):
+        if v is None:
+            return None
+        if v is last[0]:
+            return last[1]
+        if not isinstance(v, datetime.datetime):  # a date or text: as Django converts it
+            return f.get_db_prep_save(v, conn)
+        text = str(v.astimezone(_UTC).replace(tzinfo=None) if v.tzinfo is not None else v)
+        last[0], last[1] = v, text
+        return text
+
+    return convert
 
 
 def _plain_str(v):
@@ -270,21 +400,28 @@ def _check_versions(model, objs) -> None:
         raise StaleEdit(stale)
 
 
+_LOG_FIELDS = (
+    "time", "user", "user_name", "source", "request_id", "action", "content_type",
+    "object_id", "object_repr", "town", "village", "before", "after", "changed_fields",
+)  # fmt: skip
+
+
 def _log(model, created, update, now) -> None:
+    """The change-log entries of one bulk write, inserted as rows (no ObjectChange objects):
+    a ``create`` entry with the snapshot per new record, an ``update`` entry with the changed
+    fields per changed record — the same entries the signal receivers write for one save."""
     from zhenwu.core.base import ChangeLoggedModel
-    from zhenwu.core.models import ObjectChange
 
     if not issubclass(model, ChangeLoggedModel):
         return  # as the signal receivers: only change-logged models are logged
     actor = current_actor()
     parent_name = getattr(model, "changelog_bulk_parent", None)
-    entries = []
     if parent_name:
-        entries = _grouped_entries(model, parent_name, created, update, actor)
+        rows = _grouped_entries(model, parent_name, created, update, actor, now)
     else:
-        for obj in created:
-            entries.append(_entry(obj, "create", None, snapshot_values(obj), [], actor))
+        rows = _create_entries(model, created, actor, now)
         ignore = set(getattr(model, "changelog_ignore_fields", ()))
+        head = _entry_head(model, actor, now, "update")
         for obj, changed in update:
             loaded = getattr(obj, "_loaded_values", None) or {}
             attnames = [
@@ -296,13 +433,80 @@ def _log(model, created, update, now) -> None:
             after = {a: _jsonable(getattr(obj, a)) for a in attnames}
             changed_names = [a for a in attnames if before[a] != after[a]]
             if changed_names:
-                entries.append(_entry(obj, "update", before, after, changed_names, actor))
-    for entry in entries:
-        entry.time = now
-    insert_rows(ObjectChange, entries, want_ids=False)
+                rows.append((*head, *_entry_tail(obj, before, after, changed_names)))
+    _insert_entries(rows)
 
 
-def _grouped_entries(model, parent_name, created, update, actor) -> list:
+def _entry_head(model, actor, now, action) -> tuple:
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    return (
+        now,
+        user.pk if user else None,
+        (user.display_name if user else "") or "",
+        actor.source,
+        actor.request_id,
+        action,
+        ContentType.objects.get_for_model(model).pk,
+    )
+
+
+def _entry_tail(obj, before, after, changed) -> tuple:
+    return (
+        obj.pk,
+        str(obj)[:200],
+        getattr(obj, "town_id", None),
+        _village_id(obj),
+        before,
+        after,
+        changed,
+    )
+
+
+def _create_entries(model, created, actor, now) -> list[tuple]:
+    """One ``create`` entry per new record, its snapshot built column by column (each field's
+    values made JSON-ready by one converter for the whole column)."""
+    if not created:
+        return []
+    head = _entry_head(model, actor, now, "create")
+    fields = model._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    get = operator.itemgetter(*attnames)
+    columns = list(zip(*(get(obj.__dict__) for obj in created), strict=True))
+    secret = set(getattr(model, "changelog_secret_fields", ()))
+    for i, f in enumerate(fields):
+        if f.name in secret:
+            columns[i] = [_secret(v) for v in columns[i]]
+        elif f.get_internal_type() not in _IDENTITY_TYPES or f.choices:
+            columns[i] = [_jsonable(v) for v in columns[i]]
+    town_id = hasattr(model, "town_id")
+    pk = model._meta.pk.attname
+    rows = []
+    for obj, values in zip(created, zip(*columns, strict=True), strict=True):
+        d = obj.__dict__
+        rows.append(
+            (
+                *head,
+                d[pk],
+                str(obj)[:200],
+                d.get("town_id") if town_id else None,
+                _village_id(obj),
+                None,
+                dict(zip(attnames, values, strict=True)),
+                [],
+            )
+        )
+    return rows
+
+
+def _insert_entries(rows: list[tuple]) -> None:
+    from zhenwu.core.models import ObjectChange
+
+    if rows:
+        fields = [ObjectChange._meta.get_field(n) for n in _LOG_FIELDS]
+        insert_values(ObjectChange, fields, rows)
+
+
+def _grouped_entries(model, parent_name, created, update, actor, now) -> list[tuple]:
     """One 'update' entry per parent: {pseudo-field: {row key: {field: value}}}."""
     pseudo = model.changelog_bulk_field
     fields = list(model.changelog_bulk_values)
@@ -331,18 +535,12 @@ def _grouped_entries(model, parent_name, created, update, actor) -> list:
             k: obj.changelog_bulk_text(k, loaded.get(k)) for k in names
         }
     parent_model = model._meta.get_field(parent_name).related_model
-    ct = ContentType.objects.get_for_model(parent_model)
+    head = _entry_head(parent_model, actor, now, "update")
     entries = []
     for pid in sorted(after):
         parent = getattr(parents[pid], parent_name)  # set by the caller: no query
-        entry = _entry(
-            parent,
-            "update",
-            {pseudo: before[pid]} if pid in before else None,
-            {pseudo: after[pid]},
-            [pseudo],
-            actor,
+        tail = _entry_tail(
+            parent, {pseudo: before[pid]} if pid in before else None, {pseudo: after[pid]}, [pseudo]
         )
-        entry.content_type_id = ct.pk
-        entries.append(entry)
+        entries.append((*head, *tail))
     return entries

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from zhenwu.core import scoping
 from zhenwu.core.actor import Source, acting_as, current_actor
-from zhenwu.core.bulk import RowCleaner, StaleEdit, bulk_save
+from zhenwu.core.bulk import RowCleaner, StaleEdit, bulk_save, new_record
 from zhenwu.core.idnumbers import validate_resident_id, validate_uscc
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.importing.reader import (
@@ -426,6 +426,7 @@ class Ledger:
         seen: dict[tuple, int] = {}
         plan = []
         fresh_codes = self.code_generator(user) if by_name else None
+        columns = self.import_columns()
         for row_no, values in parsed:
             if by_name:
                 name = values.get(self.name_key)
@@ -473,24 +474,28 @@ class Ledger:
                 continue
             if obj is None:
                 obj = (
-                    self.model(town_id=user.town_id)
+                    new_record(self.model, town_id=user.town_id)
                     if hasattr(self.model, "town_id")
-                    else self.model()
+                    else new_record(self.model)
                 )
                 if fresh_codes is not None:
                     setattr(obj, self._column(self.match_on[0]).attr, next(fresh_codes))
             changed = []
-            for c in self.import_columns():
+            adding = obj.pk is None
+            for c in columns:
                 if c.key not in values:
                     continue
                 value = values[c.key]
                 if isinstance(value, MaskedValue):
-                    if obj.pk is None:
+                    if adding:
                         report.error(
                             row_no, c.label, "打码的号码只能用于更新已有记录，新建时请填写完整号码"
                         )
                     continue
                 for attr, new in self._assignments(c, value):
+                    if adding:  # a new record: nothing to compare with
+                        setattr(obj, attr, new)
+                        continue
                     if attr in self._fk_attnames:  # compare ids: no query for the related row
                         current = getattr(obj, self._fk_attnames[attr])
                         new_id = getattr(new, "pk", new)

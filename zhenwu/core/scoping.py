@@ -14,6 +14,8 @@ A superuser is an admin of every town.
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Q, QuerySet
 
 from zhenwu.core.models import Role
@@ -85,6 +87,7 @@ def can_approve(user) -> bool:
     return _active(user) and (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER))
 
 
+@functools.cache
 def _town_field(model) -> str | None:
     names = {f.name for f in model._meta.get_fields()}
     if "town" in names:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from zhenwu.core.bulk import new_record
 from zhenwu.investment.models import EventKind, Investment, InvestmentEvent, Stage
 
 
 def _event(
     investment: Investment, kind: str, on_date: date, user, save: bool = True, **fields
 ) -> InvestmentEvent:
-    event = InvestmentEvent(
+    event = new_record(
+        InvestmentEvent,
         town_id=investment.town_id,
         investment=investment,
         kind=kind,
