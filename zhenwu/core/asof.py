@@ -11,6 +11,7 @@ Links out of a page that was opened as of a date carry it on (`as_of_query`).
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 from django.utils import timezone
@@ -39,7 +40,11 @@ def error_message(text) -> str:
 
 
 def today() -> date:
-    return timezone.localdate()
+    """The town's date today, in the deployment's time zone (``TIME_ZONE``; the product
+    never activates another). Read directly from the default zone: `timezone.localdate()`
+    looks the active zone up in a context-local each call, which a 50,000-row import's
+    per-row rules would pay 50,000 times."""
+    return datetime.datetime.now(timezone.get_default_timezone()).date()
 
 
 def check(value: date) -> date:

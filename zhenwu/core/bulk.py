@@ -92,8 +92,12 @@ class RowCleaner:
         except TypeError:  # lists, dicts (JSON fields)
             key, hit = None, _UNHASHABLE
         if hit is _UNHASHABLE:
+            if raw.__class__ is str and "\x00" in raw:  # as `textrules.nul_free` on save
+                hit = (False, [f"「{f.verbose_name}」不能包含空字符（NUL）"])
+            else:
+                hit = None
             try:
-                hit = (True, f.clean(raw, obj))
+                hit = hit or (True, f.clean(raw, obj))
             except ValidationError as exc:
                 hit = (False, exc.messages)
             if key is not None:

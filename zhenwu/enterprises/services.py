@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenwu.core import services
+from zhenwu.core.bulk import new_record
 from zhenwu.core.services import attributed
 from zhenwu.enterprises.models import (
     ENTRY_ORDER,
@@ -65,7 +66,7 @@ def checklist_items_missing(firms) -> list[ChecklistItem]:
         )
     )
     return [
-        ChecklistItem(town_id=f.town_id, enterprise=f, key=k)
+        new_record(ChecklistItem, town_id=f.town_id, enterprise=f, key=k)
         for f in firms
         for k in checklist_keys_for(f.entry_route)
         if (f.pk, k) not in have

@@ -8,8 +8,7 @@ code, stage dates). New and re-staged projects get their timeline event."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from zhenwu.core import asof
 from zhenwu.core.actor import current_actor
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.ledgers import Column, Ledger, register_ledger
@@ -195,7 +194,7 @@ class InvestmentLedger(Ledger):
         if stored is not None:  # an empty cell keeps the date already recorded
             setattr(obj, field_name, stored)
             return
-        today = timezone.localdate()
+        today = asof.today()
         setattr(obj, field_name, today)
         label = self._label_for_field(field_name)
         self.warn_row(
@@ -211,7 +210,7 @@ class InvestmentLedger(Ledger):
         new_ids = {id(obj) for _, obj, _ in plan if obj.pk is None}
         super().write(plan, report)
         user = current_actor().user
-        today = timezone.localdate()
+        today = asof.today()
         events = []
         for _, obj, changed in plan:
             if id(obj) in new_ids:

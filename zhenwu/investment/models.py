@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from zhenwu.core import asof
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.fields import account_field, department_field, person_name_field, village_field
 
@@ -249,7 +250,7 @@ class Investment(TownScopedModel):
         """[(key, label, bootstrap colour)] of the flags that apply on `today`."""
         from zhenwu.investment import rules
 
-        today = today or timezone.localdate()
+        today = today or asof.today()
         out = []
         if rules.is_above_100m(self.planned_total_wan):
             out.append(("above_100m", "亿元以上", "primary"))
@@ -289,7 +290,7 @@ class Investment(TownScopedModel):
     def days_in_stage(self) -> int | None:
         from zhenwu.investment.rules import days_in_stage
 
-        return days_in_stage(self.stage_date, timezone.localdate())
+        return days_in_stage(self.stage_date, asof.today())
 
     days_in_stage.fget.short_description = "本阶段天数"
 
@@ -385,7 +386,7 @@ class FundsReceipt(TownScopedModel):
         errors = {}
         if self.month and self.month.day != 1:
             self.month = self.month.replace(day=1)
-        if self.month and self.month > timezone.localdate():
+        if self.month and self.month > asof.today():
             errors["month"] = "月份不能晚于本月"
         if (
             self.amount_wan is not None
@@ -420,7 +421,7 @@ class FollowUp(TownScopedModel):
 
     def clean(self):
         errors = {}
-        if self.on_date and self.on_date > timezone.localdate():
+        if self.on_date and self.on_date > asof.today():
             errors["on_date"] = "跟进日期不能晚于今天"
         if self.on_date and self.next_on and self.next_on < self.on_date:
             errors["next_on"] = "下次跟进日期不能早于本次跟进日期"

@@ -4,8 +4,8 @@ door: forms, API, import, services). Messages name the field, in Chinese."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from zhenwu.core import asof
 from zhenwu.core.idnumbers import validate_uscc
 from zhenwu.investment.models import STAGE_DATE_FIELD, STAGE_ORDER, Nature, Stage
 
@@ -58,7 +58,7 @@ def check_investment(obj) -> None:
 
     fill_skipped_dates(obj)
     if obj.stage == Stage.LEAD and obj.lead_on is None:
-        obj.lead_on = timezone.localdate()
+        obj.lead_on = asof.today()
 
     if obj.investor_uscc:
         result = validate_uscc(obj.investor_uscc)
@@ -88,7 +88,7 @@ def check_investment(obj) -> None:
         if obj.nature != Nature.CAPITAL_INCREASE:
             add("original", "只有增资项目才需填写原项目")
 
-    today = timezone.localdate()
+    today = asof.today()
     for name in STAGE_DATE_FIELD.values():
         value = getattr(obj, name)
         if value is not None and value > today:

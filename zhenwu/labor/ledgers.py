@@ -145,6 +145,8 @@ class WorkerLedger(Ledger):
          "employer", "work_place", "destination", "income_band", "note")
     )  # fmt: skip
 
+    clean_exclude = ("town", *_parsed_fields)
+
     def _parser_for(self, c):
         if c.key == "resident_id":
             return _parse_id
@@ -237,19 +239,13 @@ class WorkerLedger(Ledger):
         if derived_birth:
             obj.birth_date = derived_birth
         obj._matched_by_ledger = True
-        try:
-            # The cells were checked by their parsers (lengths, choices, dates, the ID) and
-            # village and trade come from the lookups (rows of the user's scope): only the
-            # fields the file does not fill are field-checked; the model's rules all run.
-            obj.full_clean(
-                exclude=["town", *self._parsed_fields],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as exc:
-            for k, msgs in exc.message_dict.items():
-                if k == "resident_id" and "resident_id" in errors:
-                    continue
-                errors.setdefault(k, []).extend(msgs)
+        # The cells were checked by their parsers (lengths, choices, dates, the ID, NUL) and
+        # village and trade come from the lookups (rows of the user's scope): only the fields
+        # the file does not fill are field-checked (`clean_exclude`); the model's rules all run.
+        for k, msgs in self.cleaner.clean(obj).items():
+            k = k or "__all__"
+            if k == "resident_id" and "resident_id" in errors:
+                continue
+            errors.setdefault(k, []).extend(msgs)
         if errors:
             raise ValidationError(errors)

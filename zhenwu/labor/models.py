@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from zhenwu.core import asof
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
 from zhenwu.core.fields import village_field
 from zhenwu.labor import rules
@@ -161,7 +161,7 @@ class Worker(TownScopedModel):
     def clean(self):
         errors: dict[str, list[str]] = {}
         if self.resident_id:
-            today = timezone.localdate()
+            today = asof.today()
             problems = self.apply_resident_id(today)
             if problems:
                 errors["resident_id"] = problems
@@ -199,7 +199,7 @@ class Worker(TownScopedModel):
 
     @property
     def age(self) -> int | None:
-        return rules.age_on(self.birth_date, timezone.localdate()) if self.birth_date else None
+        return rules.age_on(self.birth_date, asof.today()) if self.birth_date else None
 
     age.fget.short_description = "年龄"
 
@@ -501,7 +501,7 @@ class Certificate(TownScopedModel):
             errors["expires_on"] = (
                 f"有效期至 {self.expires_on} 早于发证日期 {self.issued_on}，请核对。"
             )
-        if self.issued_on and self.issued_on > timezone.localdate():
+        if self.issued_on and self.issued_on > asof.today():
             errors["issued_on"] = f"发证日期 {self.issued_on} 晚于今天。"
         if self.number and self.town_id:
             clash = (
@@ -581,5 +581,5 @@ class Placement(TownScopedModel):
 
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
+        today = asof.today()
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)

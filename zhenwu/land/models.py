@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from zhenwu.core import asof
 from zhenwu.core.base import LiveManager, TownScopedModel
 from zhenwu.core.idnumbers import validate_resident_id
 from zhenwu.land import rules
@@ -91,7 +91,7 @@ class StepKey(models.TextChoices):
 
 
 def _rid_errors(value: str) -> tuple[str, list[str]]:
-    res = validate_resident_id(value, today=timezone.localdate())
+    res = validate_resident_id(value, today=asof.today())
     return res.normalized, list(res.errors)
 
 
@@ -430,7 +430,7 @@ class Parcel(_Compensated):
         registration) date; None without a zone or price."""
         if not (self.price_zone and self.area_mu and self.town_id):
             return None
-        on = self.agreed_on or self.registered_on or timezone.localdate()
+        on = self.agreed_on or self.registered_on or asof.today()
         cache = getattr(self, "_price_cache", None)  # an import reads the table once
         if cache is not None:
             rows = cache.get(self.price_zone, [])
@@ -619,7 +619,7 @@ class Household(_Compensated):
             self.area_certified is None and self.area_uncertified is None
         ):
             return None
-        on = self.appraised_on or self.surveyed_on or timezone.localdate()
+        on = self.appraised_on or self.surveyed_on or asof.today()
         cache = getattr(self, "_price_cache", None)  # an import reads the table once
         if cache is not None:
             rows = cache.get(self.structure, [])
@@ -663,7 +663,7 @@ class Household(_Compensated):
                     f"按房屋补偿标准计算房屋补偿为 {computed} 元；填写不同的金额须说明调整原因"
                 ]
         elif self.structure and (self.area_certified or self.area_uncertified):
-            on = self.appraised_on or self.surveyed_on or timezone.localdate()
+            on = self.appraised_on or self.surveyed_on or asof.today()
             errors["structure"] = [
                 f"{on}没有执行中的「{self.get_structure_display()}」房屋补偿标准"
             ]

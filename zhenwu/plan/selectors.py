@@ -12,10 +12,9 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 from django.utils.html import format_html_join
 
-from zhenwu.core import scoping
+from zhenwu.core import asof, scoping
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan import rules
 from zhenwu.plan.indicators import IndicatorContext, IndicatorError, get_indicator
@@ -33,7 +32,7 @@ from zhenwu.plan.models import (
 
 
 def today() -> date:
-    return timezone.localdate()
+    return asof.today()
 
 
 # --- one target --------------------------------------------------------------------------

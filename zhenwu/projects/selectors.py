@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils import timezone
 
+from zhenwu.core import asof
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.projects import rules
 from zhenwu.projects.models import (
@@ -28,7 +28,7 @@ from zhenwu.projects.scheduling import ScheduleError, ScheduleResult, schedule
 
 
 def today() -> date:
-    return timezone.localdate()
+    return asof.today()
 
 
 # --- stored project scheduling --------------------------------------------------------------

@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from zhenwu.agriculture import rules_farmland as rules
+from zhenwu.core import asof
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.rectification import Rectifiable
 
@@ -233,7 +233,7 @@ class Patrol(TownScopedModel):
         return formats.date_cell(self.patrolled_on) if self.patrolled_on else "巡田记录"
 
     def clean(self):
-        if self.patrolled_on and self.patrolled_on > timezone.localdate():
+        if self.patrolled_on and self.patrolled_on > asof.today():
             raise ValidationError({"patrolled_on": "巡田日期不能晚于今天。"})
         try:
             self.gps_points = rules.parse_gps_points(self.gps_points)

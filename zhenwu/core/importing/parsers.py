@@ -934,4 +934,6 @@ def parse_text(value: Any, max_length: int | None = None) -> str | None:
         s = str(value).strip()
     if max_length is not None and len(s) > max_length:
         raise CellError(f"内容过长：最多{max_length}个字，当前{len(s)}个字")
+    if "\x00" in s:  # PostgreSQL cannot store it; SQLite would, and break exports
+        raise CellError("内容包含空字符（NUL），请删除后再导入")
     return s

@@ -152,3 +152,19 @@ def test_events_built_in_bulk_save_like_single_ones(world: World):
     stored = InvestmentEvent.objects.get(pk=event.pk)
     assert stored.investment_id == inv.pk and stored.user_id == user.pk
     assert stored.message == event.message and stored.on_date == datetime.date(2025, 3, 1)
+
+
+def test_a_nul_in_a_cell_is_refused_by_the_parser_and_the_cleaner(world: World):
+    from zhenwu.core.importing import parsers as p
+
+    with pytest.raises(p.CellError, match="空字符"):
+        p.parse_text("项目\x00名称")
+    obj = new_record(Investment, town_id=world.town.pk, village=world.villages[0], **FIELDS)
+    obj.name = "项目\x00名称"
+    assert "空字符" in RowCleaner(Investment, exclude=["town"]).clean(obj)["name"][0]
+
+
+def test_the_towns_today_is_the_local_date():
+    from zhenwu.core import asof
+
+    assert asof.today() == timezone.localdate()
