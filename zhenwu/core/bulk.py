@@ -35,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import signals
@@ -74,6 +75,16 @@ class RowCleaner:
             if f.name not in exclude and f.editable and not f.primary_key
         ]
         self._cache: dict[str, dict] = {f.attname: {} for f in self.fields}
+        # Plain text fields (no choices, only the length and NUL validators): a non-empty
+        # text within the length is valid without going through `Field.clean` — the check
+        # that matters for columns of distinct values (names, numbers), which no cache helps.
+        self._plain_text = {
+            f.attname: f.max_length
+            for f in self.fields
+            if isinstance(f, models.CharField | models.TextField)
+            and not f.choices
+            and all(isinstance(v, _TEXT_VALIDATORS) for v in f.validators)
+        }
         self._has_clean = model.clean is not models.Model.clean
         self._defaults: dict | None = None
         self._default_errors: dict[str, list[str]] = {}
@@ -85,6 +96,10 @@ class RowCleaner:
             return
         if f.blank and raw in f.empty_values:
             return
+        if raw.__class__ is str and raw and "\x00" not in raw and f.attname in self._plain_text:
+            limit = self._plain_text[f.attname]
+            if limit is None or len(raw) <= limit:
+                return
         cache = self._cache[f.attname]
         try:
             key = (raw.__class__, raw)
@@ -155,6 +170,7 @@ class RowCleaner:
 
 
 _MISSING = object()
+_TEXT_VALIDATORS = (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
 
 
 def _error_items(exc: ValidationError):

@@ -11,6 +11,7 @@ Here the address / region code is only ever a *warning*.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
@@ -102,6 +103,22 @@ def _parse_birth(n: str) -> date | None:
 
 
 def validate_resident_id(value: str, today: date | None = None) -> ValidationResult:
+    """See `_validate_resident_id`; results are remembered per (value, today) — an import
+    checks each ID in its cell and again in the model's rules — and handed out as copies."""
+    try:
+        valid, errors, warnings, n = _remembered_resident_id(value, today or date.today())
+    except TypeError:  # an unhashable value
+        return _validate_resident_id(value, today)
+    return ValidationResult(valid, list(errors), list(warnings), n)
+
+
+@functools.lru_cache(maxsize=65536)
+def _remembered_resident_id(value, today):
+    r = _validate_resident_id(value, today)
+    return r.valid, tuple(r.errors), tuple(r.warnings), r.normalized
+
+
+def _validate_resident_id(value: str, today: date | None = None) -> ValidationResult:
     """Validate an 18-character 公民身份号码 (GB 11643-1999).
 
     Errors: wrong length (15-digit first-generation cards are rejected), non-digits in the

@@ -393,11 +393,16 @@ class Ledger:
     def existing_by_key(self, user) -> dict:
         if not self.match_on:
             return {}
-        fields = [self._column(k).attr for k in self.match_on]
-        out = {}
-        for obj in scoping.restrict(self.model.objects.all(), user, scoping.VIEW):
-            out[tuple(_key_part(getattr(obj, f)) for f in fields)] = obj
-        return out
+        # foreign keys by their id column: the key holds ids (`_key_part`), and reading the
+        # related object would cost a query per record
+        fields = [
+            self._fk_attnames.get(self._column(k).attr, self._column(k).attr) for k in self.match_on
+        ]
+        qs = scoping.restrict(self.model.objects.all(), user, scoping.VIEW)
+        keys = {
+            tuple(_key_part(v) for v in row[1:]): row[0] for row in qs.values_list("pk", *fields)
+        }
+        return RecordIndex(qs, keys)
 
     def existing_by_name(self, user) -> dict[str, list]:
         """Records the user may see, by normalised name (full/half width, spaces, case)."""
@@ -423,6 +428,8 @@ class Ledger:
             else set()
         )
         match_on = (self.name_key,) if by_name else self.match_on
+        if isinstance(existing, RecordIndex):  # load the matched records only, in one go
+            existing.load([self.natural_key(values) for _, values in parsed])
         seen: dict[tuple, int] = {}
         plan = []
         fresh_codes = self.code_generator(user) if by_name else None
@@ -674,6 +681,40 @@ class Ledger:
 
     def template(self) -> bytes:
         return template_xlsx(self.import_columns())
+
+
+class RecordIndex:
+    """The records an import may match, by natural key: the keys of every record the user
+    sees (read as values, no model instances), the records themselves loaded only for the
+    keys the file holds (`load`, one query per 500) — a file of new rows loads none."""
+
+    def __init__(self, queryset, pks: dict[tuple, int]):
+        self.queryset = queryset
+        self.pks = pks
+        self.records: dict[tuple, Any] = {}
+
+    def load(self, keys) -> None:
+        wanted = {self.pks[k]: k for k in keys if k in self.pks and k not in self.records}
+        ids = list(wanted)
+        for i in range(0, len(ids), 500):
+            for obj in self.queryset.filter(pk__in=ids[i : i + 500]):
+                self.records[wanted[obj.pk]] = obj
+
+    def get(self, key, default=None):
+        if key not in self.pks:
+            return default
+        if key not in self.records:
+            self.load([key])
+        return self.records.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return key in self.pks
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __bool__(self) -> bool:
+        return bool(self.pks)
 
 
 class MaskedValue(str):
