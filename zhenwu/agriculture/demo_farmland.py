@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from zhenwu.agriculture import services_bases
 from zhenwu.agriculture import services_farmland as services
 from zhenwu.agriculture.models.farmland import ChiefLevel, FieldChief, LandType, Plot
 from zhenwu.core.actor import Source, acting_as
@@ -201,6 +202,8 @@ def build(ctx):
         plots = _plots(ctx)
         chiefs = _chiefs(ctx, plots)
         services.setting_of(town)
+        # the bases were recorded before the plots: compare them with the farmland now known
+        services_bases.refresh_warnings(town)
     start = date(ctx.year, 1, 6)
     last = today - timedelta(days=1)
     planned = {}

@@ -29,6 +29,18 @@ def _refresh_warning(base: Base) -> Base:
     return base
 
 
+def refresh_warnings(town) -> int:
+    """Recompute every base's stored warning in the town — after the farmland on record
+    changed under them (the plots are the other side of the comparison). Returns how many
+    changed."""
+    changed = 0
+    for base in Base.objects.filter(town=town).select_related("village"):
+        before = base.warning
+        if _refresh_warning(base).warning != before:
+            changed += 1
+    return changed
+
+
 @transaction.atomic
 def base_create(*, town, data: dict, acting_user) -> Base:
     values, m2m = _split(data, BASE_M2M)

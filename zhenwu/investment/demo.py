@@ -92,7 +92,7 @@ NAMED = [
         negotiating=D(2025, 3, 3),
         signed=D(2025, 5, 20),
         village=2,
-        leader="jingfa",
+        leader="mayor",
         source="exhibition",
         industry="C3591",
         chain="节能环保（环保装备）",
@@ -116,7 +116,9 @@ _KINDS = [
 ]
 _ORIGINS = ["out_of_province", "in_province", "local", "out_of_province", "abroad"]
 _SOURCES = ["entrusted", "business", "exhibition", "resident", "online", "other"]
-_LEADERS = ["leader", "mayor", "zhaoshang", "jingfa"]
+# 包保领导 are members of the town's leadership (the people-picker's "leader" kind): the
+# demo's export of investments then re-imports unchanged.
+_LEADERS = ["leader", "mayor"]
 
 # Generated signings of 2025 (27; with the named three: 30): (signed, started or None, total).
 # Two ≥1亿 industrial starts (Mar, Oct); with 中升建材 three. 16 starts (+中升 = 17), 6 by June.
@@ -319,7 +321,7 @@ def _save(ctx, spec: dict) -> Investment:
     obj.industry_code = spec.get("industry", "")
     obj.industry_chain = spec.get("chain", "")
     obj.village = ctx.villages[spec.get("village", 0) % len(ctx.villages)]
-    obj.leader = ctx.users.get(spec.get("leader", "zhaoshang"))
+    obj.leader = ctx.users.get(spec.get("leader", "mayor"))
     obj.department = ctx.departments["zhaoshang"]
     obj.source = spec.get("source", "")
     obj.contact_name = spec.get("contact", "")

@@ -17,6 +17,7 @@ import re
 from zhenwu.core import scoping
 from zhenwu.core.importing import parsers as p
 from zhenwu.core.ledgers import Column, Ledger, register_ledger
+from zhenwu.plan import rules
 from zhenwu.plan.indicators import all_indicators, get_indicator
 from zhenwu.plan.models import Measure, ProgressReport, Target
 
@@ -98,7 +99,7 @@ def _params_text(target: Target) -> str:
 # Columns that locate the target's measure: resolved together per row, never set on the target.
 _LOCATION = ("plan_year", "theme")
 # Cells left empty keep the stored value (or the model default on a new target).
-_KEEP_WHEN_EMPTY = ("comparison", "weight", "curve", "yellow_margin")
+_KEEP_WHEN_EMPTY = ("comparison", "weight", "curve", "curve_shares", "yellow_margin")
 _TEXT_FIELDS = ("unit", "indicator_key")
 
 
@@ -159,6 +160,13 @@ class TargetLedger(Ledger):
         Column("leader", "包保领导", kind="fk", synonyms=("责任领导", "联系领导")),
         Column("department", "责任部门", kind="fk", synonyms=("责任单位", "牵头单位")),
         Column("curve", "进度曲线", kind="choice", synonyms=("曲线", "曲线类型")),
+        Column(
+            "curve_shares",
+            "月度累计进度（%）",
+            export=lambda t: rules.shares_text(t.curve_shares),
+            synonyms=("自定义曲线", "月度累计进度"),
+            help_text="自定义曲线：12个月末累计百分比，用逗号分隔，如 5,10,…,100；其他曲线留空",
+        ),
         Column("deadline", "完成时限", kind="date", synonyms=("时限", "截止日期")),
         Column(
             "yellow_margin",
@@ -188,6 +196,11 @@ class TargetLedger(Ledger):
                     f"计算指标「{value}」未注册（所属模块可能未安装）；可用的如：{known}"
                 )
             return value
+        if c.key == "curve_shares":
+            try:
+                return rules.parse_shares(value)
+            except ValueError as exc:
+                raise p.CellError(str(exc)) from None
         if c.key == "indicator_params":
             try:
                 params = json.loads(value)

@@ -4,14 +4,13 @@ their forms. Domain writes (progress reports, task assignment) go through `servi
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
-from zhenwu.plan import services
+from zhenwu.plan import rules, services
 from zhenwu.plan.indicators import indicator_choices
 from zhenwu.plan.ledgers import ProgressReportLedger, TargetLedger
 from zhenwu.plan.models import Measure, Plan, ProgressReport, Target, Task, Theme
@@ -81,9 +80,7 @@ class TargetForm(ResourceForm):
             self.initial["indicator_params"] = json.dumps(
                 self.instance.indicator_params or {}, ensure_ascii=False
             )
-            self.initial["curve_shares"] = ",".join(
-                str(s) for s in self.instance.curve_shares or []
-            )
+            self.initial["curve_shares"] = rules.shares_text(self.instance.curve_shares)
 
     def clean_indicator_params(self):
         text = (self.cleaned_data.get("indicator_params") or "").strip()
@@ -98,13 +95,10 @@ class TargetForm(ResourceForm):
         return value
 
     def clean_curve_shares(self):
-        text = (self.cleaned_data.get("curve_shares") or "").replace("，", ",").strip()
-        if not text:
-            return []
         try:
-            return [float(Decimal(x.strip())) for x in text.split(",") if x.strip()]
-        except Exception as exc:
-            raise ValidationError("月度累计进度应为用逗号分隔的12个数字") from exc
+            return rules.parse_shares(self.cleaned_data.get("curve_shares"))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class ProgressReportForm(ResourceForm):

@@ -35,6 +35,27 @@ def _d(value) -> Decimal:
 # --- curves --------------------------------------------------------------------------------
 
 
+SHARES_FORMAT = "月度累计进度应为用逗号分隔的12个数字（如 5,10,…,100）"
+
+
+def parse_shares(text) -> list[float]:
+    """A custom curve as offices write it — "5,10,…,100", with Chinese commas or 、 —
+    into its numbers (the form and the ledger both read it here). ValueError with
+    `SHARES_FORMAT` when a part is not a number; `validate_shares` checks the curve."""
+    text = str(text or "").replace("，", ",").replace("、", ",").strip()
+    if not text:
+        return []
+    try:
+        return [float(Decimal(x.strip().rstrip("%"))) for x in text.split(",") if x.strip()]
+    except Exception as exc:
+        raise ValueError(SHARES_FORMAT) from exc
+
+
+def shares_text(shares) -> str:
+    """The curve back as text, the way `parse_shares` reads it (whole numbers without .0)."""
+    return ",".join(f"{s:g}" if isinstance(s, float) else str(s) for s in shares or [])
+
+
 def validate_shares(shares) -> str | None:
     """A custom curve: 12 month-end cumulative percentages, non-decreasing, ending at 100.
     Returns a Chinese message, or None when valid."""

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from zhenwu.core.ledgers import all_ledgers
 from zhenwu.core.models import Department, Role, Town, User, Village
 from zhenwu.core.testing import ApiClient
 from zhenwu.core.tests.conftest import DEMO_PASSWORD
@@ -70,3 +71,18 @@ def test_demo_again_makes_no_duplicates_and_resets_the_password(demo):
     call_command("demo", password="Another-Pass-9", stdout=io.StringIO())
     assert _counts() == before
     assert User.objects.get(username="village3").check_password("Another-Pass-9")
+
+
+@pytest.mark.parametrize("key", sorted(all_ledgers()))
+def test_every_ledger_of_the_demo_reimports_its_own_export_unchanged(demo, key):
+    """What the town exports goes back in as it is: no errors, nothing created or changed
+    (the demo's 包保领导 are leaders, a custom curve travels with its target …)."""
+    from zhenwu.core.ledgers import export_bytes, get_ledger
+    from zhenwu.core.scoping import VIEW
+
+    admin = User.objects.get(username="admin")
+    ledger = get_ledger(key)()
+    content, filename, _ = export_bytes(ledger, ledger.queryset(admin, VIEW), admin)
+    report = get_ledger(key)().run(io.BytesIO(content), filename, user=admin)
+    assert report.ok, [e.as_dict() for e in report.errors[:5]]
+    assert (report.created, report.updated) == (0, 0), key

@@ -93,6 +93,42 @@ def test_export_reimports_unchanged(world, targets):
     assert ObjectChange.objects.count() == before
 
 
+SHARES = [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100]
+
+
+def test_a_custom_curve_exports_and_reimports_unchanged(world, targets):
+    """The 12 month-end percentages travel in their own column: a target on a custom curve
+    re-imports unchanged, and a new one is created with its curve (a bad list is a cell
+    error naming the column)."""
+    make_target(world.town, name="自定义曲线指标", value=10, curve="custom", curve_shares=SHARES)
+    rows = rows_of(export(world))
+    header = rows[0]
+    col = header.index("月度累计进度（%）")
+    custom = next(r for r in rows[1:] if r[header.index("指标")] == "自定义曲线指标")
+    assert custom[col] == "5,10,20,30,40,50,60,70,80,90,95,100"
+    report = run(world, rows)
+    assert report.ok, [e.as_dict() for e in report.errors]
+    assert (report.created, report.updated) == (0, 0)
+    rows.append(
+        new_row(
+            header,
+            指标="新曲线指标",
+            进度曲线="自定义月度进度",
+            **{"月度累计进度（%）": "5，10、20,30,40,50,60,70,80,90,95,100%"},
+        )
+    )
+    report = run(world, rows)
+    assert report.ok, [e.as_dict() for e in report.errors]
+    assert Target.objects.get(name="新曲线指标").curve_shares == [float(s) for s in SHARES]
+    rows[-1] = new_row(
+        header, 指标="坏曲线指标", 进度曲线="自定义月度进度", **{"月度累计进度（%）": "5,十,20"}
+    )
+    report = run(world, rows)
+    assert not report.ok
+    assert report.errors[0].column == "月度累计进度（%）"
+    assert not Target.objects.filter(name="坏曲线指标").exists()
+
+
 def test_a_row_added_to_the_export_creates_one_target(world, targets):
     rows = rows_of(export(world))
     rows.append(new_row(rows[0]))
