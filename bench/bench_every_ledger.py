@@ -60,55 +60,12 @@ def setup(data_dir: str):
     return User.objects.get(username="admin")
 
 
-def _fresh_uscc(i: int) -> str:
-    from zhenwu.core.idnumbers import uscc_check_char
-
-    first17 = f"91421081MC{i:07d}"
-    return first17 + uscc_check_char(first17)
-
-
-def _fresh_resident_id(i: int) -> str:
-    from zhenwu.core.idnumbers import resident_id_check_char
-
-    born = f"{1960 + i % 40}{1 + i % 12:02d}{1 + i % 28:02d}"
-    first17 = f"421081{born}{i % 1000:03d}"
-    return first17 + resident_id_check_char(first17)
-
-
 def build_rows(ledger, user, n: int):
-    """(header, rows) — the demo's records as the ledger exports them, repeated to ``n``
-    rows with unique keys; or (None, reason)."""
-    from zhenwu.core.scoping import VIEW
-
     if ledger.key in DEDICATED:
         return None, f"由专用生成器测量：{DEDICATED[ledger.key]}"
-    columns = ledger.import_columns()
-    # the record's own part of the key: its last text or ID column (the others name the
-    # parent it hangs under: a campaign, a project, a measure)
-    keys = [c for c in columns if c.key in ledger.match_on]
-    vary = next((c for c in reversed(keys) if c.kind in ("text", "uscc", "resident_id")), None)
-    if vary is None:
-        return None, "自然键中没有可变的文字列"
-    queryset = ledger.queryset(user, VIEW)
-    records = list(queryset[:200])
-    if not records:
-        return None, "演示数据中没有记录"
-    header = [c.label for c in columns]
-    base = [[ledger.export_value(c, obj, user) for c in columns] for obj in records]
-    rows = []
-    for i in range(n):
-        row = list(base[i % len(base)])
-        for j, c in enumerate(columns):
-            if c is vary and c.kind == "text":
-                row[j] = f"{row[j]}·{i}"
-            elif c.kind == "resident_id" and row[j]:
-                row[j] = _fresh_resident_id(i)
-            elif c.kind == "uscc" and row[j]:
-                row[j] = _fresh_uscc(i)
-            elif c.kind == "phone" and row[j]:
-                row[j] = f"139{i:08d}"
-        rows.append(row)
-    return header, rows
+    from zhenwu.core.testing import grown_ledger_rows
+
+    return grown_ledger_rows(ledger, user, n)
 
 
 def import_once(ledger_cls, path: Path, user) -> tuple[float, float]:

@@ -81,3 +81,8 @@ class BaseLedger(Ledger):
         Column("note", "备注", synonyms=("说明",)),
         Column("warning", "提醒", export_only=True),
     ]
+
+    def validate(self, obj, values, user):
+        # the farmland of a village is summed once per import, not once per base
+        obj._farmland_by_village = self.__dict__.setdefault("_farmland", {})
+        super().validate(obj, values, user)

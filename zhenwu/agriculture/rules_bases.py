@@ -129,7 +129,17 @@ def base_warning(base) -> str:
     """The warning stored on a base: larger than its villages' farmland on record."""
     if base.area_mu is None:
         return ""
-    known = [(v, village_farmland_mu(v)) for v in base.villages()]
+    # village id → its sum, kept by a caller checking many bases (the bases ledger)
+    cache = getattr(base, "_farmland_by_village", None)
+
+    def farmland(village):
+        if cache is None:
+            return village_farmland_mu(village)
+        if village.pk not in cache:
+            cache[village.pk] = village_farmland_mu(village)
+        return cache[village.pk]
+
+    known = [(v, farmland(v)) for v in base.villages()]
     known = [(v, mu) for v, mu in known if mu is not None]
     if not known:
         return ""

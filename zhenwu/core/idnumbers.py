@@ -53,7 +53,10 @@ def _normalize(value: str | None) -> str:
     """NFKC (full-width digits/letters → ASCII), drop all whitespace, upper-case."""
     if value is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(value))
+    s = str(value)
+    if s.isascii() and s.isalnum():  # the usual case: nothing to normalise
+        return s.upper()
+    s = unicodedata.normalize("NFKC", s)
     return re.sub(r"\s+", "", s).upper()
 
 

@@ -330,3 +330,55 @@ def _form_errors(response):
     if ctx and "form" in ctx:
         return ctx["form"].errors
     return response.content[:500]
+
+
+# --- ledger files grown from existing records (the every-ledger battery and bench) -----------
+
+
+def _fresh_uscc(i: int) -> str:
+    from zhenwu.core.idnumbers import uscc_check_char
+
+    first17 = f"91421081MC{i:07d}"
+    return first17 + uscc_check_char(first17)
+
+
+def _fresh_resident_id(i: int) -> str:
+    from zhenwu.core.idnumbers import resident_id_check_char
+
+    born = f"{1960 + i % 40}{1 + i % 12:02d}{1 + i % 28:02d}"
+    first17 = f"421081{born}{i % 1000:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def grown_ledger_rows(ledger, user, n: int, *, start: int = 0, sources: int = 200):
+    """(header, rows): the records ``user`` sees exported by the ledger itself, repeated to
+    ``n`` rows, each a new record — the record's own part of the natural key (its last text
+    column) gets "·N", ID, USCC and phone columns get fresh valid numbers. Or (None, reason)
+    when the key has nothing to vary or there are no records. ``sources``: how many records
+    (the first by id) the rows are copied from."""
+    from zhenwu.core.scoping import VIEW
+
+    columns = ledger.import_columns()
+    keys = [c for c in columns if c.key in ledger.match_on]
+    vary = next((c for c in reversed(keys) if c.kind in ("text", "uscc", "resident_id")), None)
+    if vary is None:
+        return None, "自然键中没有可变的文字列"
+    records = list(ledger.queryset(user, VIEW).order_by("pk")[:sources])
+    if not records:
+        return None, "没有记录"
+    header = [c.label for c in columns]
+    base = [[ledger.export_value(c, obj, user) for c in columns] for obj in records]
+    rows = []
+    for i in range(start, start + n):
+        row = list(base[i % len(base)])
+        for j, c in enumerate(columns):
+            if c is vary and c.kind == "text":
+                row[j] = f"{row[j]}·{i}"
+            elif c.kind == "resident_id" and row[j]:
+                row[j] = _fresh_resident_id(i)
+            elif c.kind == "uscc" and row[j]:
+                row[j] = _fresh_uscc(i)
+            elif c.kind == "phone" and row[j]:
+                row[j] = f"139{i:08d}"
+        rows.append(row)
+    return header, rows

@@ -108,10 +108,17 @@ class MilestoneLedger(Ledger):
     ]  # fmt: skip
 
     def validate(self, obj, values, user):
-        if obj.project_id and not scoping.can(user, scoping.CHANGE, obj.project):
+        if obj.project_id and not self._may_change(user, obj.project):
             raise ValidationError({"project": "该项目不在您可修改的范围内"})
         super().validate(obj, values, user)
         services.check_actual_dates(obj)
+
+    def _may_change(self, user, project) -> bool:
+        """The gate's answer once per project of the file (not once per milestone row)."""
+        cache = self.__dict__.setdefault("_changeable", {})
+        if project.pk not in cache:
+            cache[project.pk] = scoping.can(user, scoping.CHANGE, project)
+        return cache[project.pk]
 
 
 register_ledger(MilestoneLedger)
