@@ -14,13 +14,21 @@ copy of it:
 
 The template is dropped when the last worker that uses it tears down. Without xdist, with
 `--reuse-db` or `--nomigrations`, pytest-django's own setup runs unchanged.
+
+The demo (`zhenwu demo`, a minute or two of writes) is loaded once per run the same way
+(`demo_database()`): the first module that needs it loads it and keeps a snapshot; every other
+module, on any worker, gets a copy of the snapshot, and the database is put back as it was
+when the module is done.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import io
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -135,6 +143,131 @@ class _Template:
             cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, self.pg_name)}")
 
 
+def shared_dir(request, tmp_path_factory) -> Path:
+    """A directory of this run that every xdist worker sees (the run's own with no xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(request.config, "workerinput") else base
+
+
+def _switch(connection, name: str) -> None:
+    from django.conf import settings
+
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def _sqlite_copy(source, target) -> None:
+    """Copy a whole SQLite database (a path or an open connection) onto another."""
+    src = (
+        sqlite3.connect(f"file:{source}?mode=ro", uri=True) if isinstance(source, Path) else source
+    )
+    dst = sqlite3.connect(target) if isinstance(target, Path) else target
+    try:
+        src.backup(dst)
+    finally:
+        if isinstance(source, Path):
+            src.close()
+        if isinstance(target, Path):
+            dst.close()
+
+
+def _load_demo(password: str) -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo", password=password, stdout=out)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def demo_database(shared: Path, password: str):
+    """The demo committed in the test database for the duration of the block (its output is
+    yielded), loaded once per run and copied from a snapshot after that; the database is
+    restored as it was afterwards. On other databases: loaded in a transaction rolled back."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db import connection, transaction
+
+    vendor = connection.vendor
+    in_memory = vendor == "sqlite" and connection.creation.is_in_memory_db(
+        connection.settings_dict["NAME"]
+    )
+    if not (in_memory or vendor == "postgresql") or connection.in_atomic_block:
+        with transaction.atomic():
+            yield _load_demo(password)
+            transaction.set_rollback(True)
+        return
+    key = hashlib.sha1(password.encode()).hexdigest()[:8]
+    info_file = shared / f"zhenwu-demo-{key}.json"
+    own = connection.settings_dict["NAME"]
+    clean = shared / f"zhenwu-clean-{os.getpid()}.sqlite3"
+    work = f"{own}_demo"
+    connection.ensure_connection()
+    if in_memory:
+        _sqlite_copy(connection.connection, clean)
+    cache.clear()
+    try:
+        with _locked(shared / "zhenwu-demo.lock"):
+            info = json.loads(info_file.read_text()) if info_file.exists() else None
+            if vendor == "postgresql":
+                source = info["db"] if info else own
+                connection.close()
+                with connection.creation._nodb_cursor() as cursor:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, work)}")
+                    cursor.execute(
+                        f"CREATE DATABASE {_qn(connection, work)} "
+                        f"WITH TEMPLATE {_qn(connection, source)}"
+                    )
+                _switch(connection, work)
+            if info:
+                if in_memory:
+                    connection.ensure_connection()
+                    _sqlite_copy(shared / info["db"], connection.connection)
+                output = info["output"]
+            else:
+                output = _load_demo(password)
+                if in_memory:
+                    name = f"zhenwu-demo-{key}.sqlite3"
+                    _sqlite_copy(connection.connection, shared / f"{name}.tmp")
+                    (shared / f"{name}.tmp").rename(shared / name)
+                else:
+                    name = f"{own}_demosnap"
+                    connection.close()
+                    with connection.creation._nodb_cursor() as cursor:
+                        cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, name)}")
+                        cursor.execute(
+                            f"CREATE DATABASE {_qn(connection, name)} "
+                            f"WITH TEMPLATE {_qn(connection, work)}"
+                        )
+                info_file.write_text(json.dumps({"db": name, "output": output}))
+        ContentType.objects.clear_cache()
+        yield output
+    finally:
+        if in_memory:
+            connection.ensure_connection()
+            _sqlite_copy(clean, connection.connection)
+            clean.unlink(missing_ok=True)
+        elif connection.settings_dict["NAME"] == work:
+            _switch(connection, own)
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, work)}")
+        ContentType.objects.clear_cache()
+        cache.clear()
+
+
+def drop_demo_snapshots(shared: Path) -> None:
+    """Drop the PostgreSQL demo snapshots of this run (SQLite's are files in its temp dir)."""
+    from django.db import connection
+
+    for info_file in shared.glob("zhenwu-demo-*.json"):
+        info = json.loads(info_file.read_text())
+        if connection.vendor == "postgresql":
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, info['db'])}")
+        info_file.unlink(missing_ok=True)
+
+
 def _copyable(request) -> bool:
     from django.conf import settings
     from django.db import connection
@@ -172,10 +305,11 @@ def django_db_setup(
         yield
         if not django_db_keepdb:
             with django_db_blocker.unblock():
+                drop_demo_snapshots(shared_dir(request, tmp_path_factory))
                 _teardown(request, db_cfg)
         return
 
-    shared = tmp_path_factory.getbasetemp().parent  # one directory for every worker of the run
+    shared = shared_dir(request, tmp_path_factory)
     lock, state_file = shared / "zhenwu-test-db.lock", shared / "zhenwu-test-db.json"
     with django_db_blocker.unblock():
         template = _Template(shared)
@@ -195,6 +329,7 @@ def django_db_setup(
             state = _state(state_file)
             state["users"] -= 1
             if state["users"] <= 0:
+                drop_demo_snapshots(shared)
                 template.drop()
                 state = {"built": False, "users": 0}
             state_file.write_text(json.dumps(state))
