@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import authenticate
+from django.contrib.contenttypes.models import ContentType
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -169,9 +170,11 @@ def change_log(
     if since is not None and not 1900 <= since.year <= 2200:
         # 0001-01-01 cannot be converted to the database's time zone (was a 500).
         raise HttpError(422, "since 超出范围，应在 1900—2200 年之间（YYYY-MM-DDTHH:MM:SS）")
-    qs = scoping.restrict(ObjectChange.objects.select_related("content_type"), request.auth)
+    qs = ObjectChange.objects.select_related("content_type")
     if model:
-        qs = qs.filter(content_type__model=model.lower())
+        # Narrowed before the gate, so that it checks this model's records only.
+        qs = qs.about(ContentType.objects.filter(model=model.lower()))
+    qs = scoping.restrict(qs, request.auth)
     if object_id is not None:
         qs = qs.filter(object_id=object_id)
     if action:

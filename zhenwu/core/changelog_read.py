@@ -16,7 +16,9 @@ Visibility — an entry is visible exactly when its record is:
 - A superuser sees everything.
 
 It is one query: each model contributes `content_type = M AND object_id IN (restrict(M))` to a
-single WHERE clause, so the cost does not grow with the number of entries.
+single WHERE clause, so the cost does not grow with the number of entries. Entries already
+limited to some content types (`ObjectChange.objects.about(...)`, the API's `model` filter) get
+only those models' subqueries.
 
 Values — `present(entries, user)` gives each entry `display_changes`: the changed fields with
 their labels and values as people read them (choice labels, 是/否, local time as
@@ -98,7 +100,14 @@ def visible_entries(queryset: QuerySet, user) -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    q = records_q(user, _logged_models())
+    models_ = _logged_models()
+    about = getattr(queryset, "_about", None)
+    if about is not None:
+        # The entries are already limited to these content types (`ObjectChange...about()`):
+        # only their models' subqueries can match, so only those are built.
+        cts = ContentType.objects.get_for_models(*models_)
+        models_ = tuple(m for m in models_ if cts[m].pk in about)
+    q = records_q(user, models_)
     if user.is_town_admin and user.town_id:
         # Their town's entries, those of purged records included.
         q = Q(town_id=user.town_id) | q

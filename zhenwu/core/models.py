@@ -225,6 +225,26 @@ class ChangeAction(models.TextChoices):
     PURGE = "purge", "彻底删除"
 
 
+class ObjectChangeQuerySet(models.QuerySet):
+    """Change-log entries. `about(content_types)` keeps the entries of those content types and
+    tells the scoping gate (`changelog_read.visible_entries`) so: it then builds the visibility
+    subquery of those models only, not one per change-logged model (the API's `model` filter).
+    The result is exactly as strict: the other models' subqueries could match no kept entry."""
+
+    _about: frozenset[int] | None = None
+
+    def about(self, content_types) -> ObjectChangeQuerySet:
+        ids = frozenset(ct.pk if isinstance(ct, ContentType) else int(ct) for ct in content_types)
+        qs = self.filter(content_type_id__in=sorted(ids))
+        qs._about = ids if self._about is None else self._about & ids
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._about = self._about
+        return clone
+
+
 class ObjectChange(models.Model):
     """One write to one record: who, when, through which door, before and after."""
 
@@ -253,6 +273,8 @@ class ObjectChange(models.Model):
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     changed_fields = models.JSONField("变更字段", default=list, blank=True)
+
+    objects = ObjectChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "变更记录"

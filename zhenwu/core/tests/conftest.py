@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
+
+from zhenwu.core.testdb import demo_database, shared_dir
 
 DEMO_PASSWORD = "Demo-Pass-2025"
 
 
 @pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    """The demo (`zhenwu demo`), loaded once per test module and rolled back at its end; the
-    command's output is returned. Tests using it also request `db` (each rolls back its own)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", password=DEMO_PASSWORD, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def demo_db(request, tmp_path_factory, django_db_setup, django_db_blocker):
+    """The demo (`zhenwu demo`) in the test database for one test module; the command's output
+    is returned. Loaded once per test run and copied for the other modules and xdist workers
+    (`testdb.demo_database`); the database is put back as it was at the module's end. Tests
+    using it also request `db` (each rolls back its own changes)."""
+    with (
+        django_db_blocker.unblock(),
+        demo_database(shared_dir(request, tmp_path_factory), DEMO_PASSWORD) as output,
+    ):
+        yield output

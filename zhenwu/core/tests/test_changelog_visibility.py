@@ -104,6 +104,38 @@ def test_another_towns_admin_reads_none_of_it(world, recs):
     assert _api_items(world, "other_admin", model="comment") == []
 
 
+def _gate_subqueries(queryset) -> int:
+    """How many models' visibility subqueries the gate put into the entries' query."""
+    sql = str(queryset.query).replace('"', "")
+    return sql.count("object_id IN (SELECT")
+
+
+def test_entries_narrowed_to_a_model_get_that_models_gate_only(world, recs):
+    """`ObjectChange.objects.about(...)` (the API's `model` filter) builds one subquery, not one
+    per change-logged model — and for every reader it keeps exactly the entries the full gate
+    keeps, the purged records' entries of the administrators included."""
+    from zhenwu.core import scoping
+
+    Investment.all_objects.get(pk=recs["neighbour"].pk).delete()  # purged: the admins' entries
+    ct = ContentType.objects.get_for_model(Investment)
+    village = world.users["village"]
+    everything = scoping.restrict(ObjectChange.objects.all(), village)
+    narrowed = scoping.restrict(ObjectChange.objects.about([ct]), village)
+    assert _gate_subqueries(everything) > 10  # every change-logged model (and comments' parents)
+    assert _gate_subqueries(narrowed) == 1
+    for who, user in world.users.items():
+        full = scoping.restrict(ObjectChange.objects.all(), user).filter(content_type=ct)
+        assert set(scoping.restrict(ObjectChange.objects.about([ct]), user)) == set(full), who
+        api = {i["id"] for i in _api_items(world, who, model="investment")}
+        assert api == {e.pk for e in full}, who
+    # Narrowing twice keeps the intersection; nothing matches an empty one.
+    both = ObjectChange.objects.about([ct]).about([ct.pk])
+    assert set(both) == set(ObjectChange.objects.filter(content_type=ct))
+    comment = ContentType.objects.get_for_model(Comment)
+    assert not ObjectChange.objects.about([ct]).about([comment]).exists()
+    assert scoping.restrict(ObjectChange.objects.about([]), world.users["admin"]).count() == 0
+
+
 def test_comment_entries_follow_their_parent(world, recs):
     bodies = {i["object_repr"] for i in _api_items(world, "village", model="comment")}
     assert bodies == {"本村项目的评论"}
