@@ -22,7 +22,7 @@ from pydantic import create_model
 
 from zhenwu.core import scoping, services
 from zhenwu.core.actor import Actor, Source, _current
-from zhenwu.core.api_schemas import masked
+from zhenwu.core.api_schemas import masked, row_reader, with_row_input
 from zhenwu.core.models import ApiToken
 
 TOKEN_USE_SECONDS = 60  # a token's last use is recorded at most once a minute
@@ -89,6 +89,16 @@ class Pagination(LimitOffsetPagination):
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
         )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, *, reader=None, **kwargs):
+        super().__init__(**kwargs)
+        self.reader = reader  # `api_schemas.row_reader` of the list's schema, if it has one
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        if self.reader is not None:
+            page[self.items_attribute] = [self.reader(obj) for obj in page[self.items_attribute]]
+        return page
 
 
 def filter_schema(model, filters: dict[str, str], name: str):
@@ -162,6 +172,9 @@ def crud_router(
     `update(request, obj, data) -> obj` default to the generic services."""
     router = Router(tags=tags or [str(model._meta.verbose_name)])
     out_schema = masked(out_schema, model)
+    reader = row_reader(out_schema)  # lists read each row's fields once (see api_schemas)
+    if reader is not None:
+        out_schema = with_row_input(out_schema)
 
     def base(request, action=scoping.VIEW) -> QuerySet:
         qs = queryset() if queryset else model.objects.all()
@@ -181,14 +194,14 @@ def crud_router(
     if filter_model is not None:
 
         @router.get("", response=list[out_schema], operation_id=f"{op}_list")
-        @paginate(Pagination)
+        @paginate(Pagination, reader=reader)
         def list_items(request, filters: Query[filter_model], **kwargs):
             return filtered(request, filters)
 
     else:
 
         @router.get("", response=list[out_schema], operation_id=f"{op}_list")
-        @paginate(Pagination)
+        @paginate(Pagination, reader=reader)
         def list_items(request, **kwargs):
             return filtered(request, None)
 

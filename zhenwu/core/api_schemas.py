@@ -112,3 +112,82 @@ def masked(out_schema, model):
         __base__=out_schema,
         __validators__={"mask_personal": model_validator(mode="after")(mask_personal)},
     )
+
+
+class Row(dict):
+    """An output row read by `row_reader`: every value already as ninja's getter would give
+    it, so the schema validates it as a plain mapping (in pydantic's core, no Python call per
+    field)."""
+
+    __slots__ = ()
+
+
+def _converted(value):
+    """What ninja's `DjangoGetter` makes of an attribute: managers and querysets as lists,
+    callables called (`get_stage_display`), files as their URL."""
+    if isinstance(value, models.Manager):
+        return list(value.all())
+    if isinstance(value, models.QuerySet):
+        return list(value)
+    if callable(value):
+        return value()
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.url if value else None
+    return value
+
+
+def row_reader(schema):
+    """`obj -> Row` for a list of `schema`, or None where the schema needs ninja's getter
+    (a resolver that takes the request context, a dotted alias). Reading each field once, by
+    a getter compiled here, is what makes a 50-row list cost little more than its query: the
+    generic getter looks up resolvers and converts every one of 40 fields × 50 rows."""
+    from operator import attrgetter
+
+    resolvers = getattr(schema, "_ninja_resolvers", {})
+    steps = []
+    for name, field in schema.model_fields.items():
+        key = field.validation_alias or field.alias or name
+        if not isinstance(key, str) or "." in key:
+            return None
+        resolver = resolvers.get(key)
+        if resolver is not None:
+            if resolver._takes_context or not resolver._static:
+                return None
+            steps.append((key, resolver._func, False))
+        else:
+            steps.append((key, attrgetter(key), True))
+
+    def read(obj) -> Row:
+        row = Row()
+        for key, get, convert in steps:
+            try:
+                value = get(obj)
+            except AttributeError:
+                continue  # missing, as for ninja's getter: the field's default or a 422
+            if convert and (callable(value) or isinstance(value, models.fields.files.FieldFile)):
+                value = _converted(value)
+            row[key] = value
+        return row
+
+    return read
+
+
+def with_row_input(schema):
+    """`schema`, validating a `Row` directly; any other input is wrapped in ninja's per-field
+    getter, as ninja's own root validator (which this one replaces by name) does."""
+    from ninja.schema import DjangoGetter
+    from pydantic import model_validator
+
+    def _run_root_validator(cls, values, handler, info):
+        if type(values) is Row:
+            return handler(values)
+        config = cls.model_config
+        if config.get("extra") == "forbid" or config.get("validate_assignment", False):
+            handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
+
+    return create_model(
+        schema.__name__,
+        __base__=schema,
+        __validators__={"_run_root_validator": model_validator(mode="wrap")(_run_root_validator)},
+    )
