@@ -333,3 +333,19 @@ def django_db_setup(
                 template.drop()
                 state = {"built": False, "users": 0}
             state_file.write_text(json.dumps(state))
+
+
+DEMO_PASSWORD = "Demo-Pass-2025"
+
+
+@pytest.fixture(scope="module")
+def demo_db(request, tmp_path_factory, django_db_setup, django_db_blocker):
+    """The demo (`zhenwu demo`, password `DEMO_PASSWORD`) in the test database for one test
+    module; the command's output is returned. Loaded once per test run and copied for the
+    other modules and xdist workers (`demo_database`); the database is put back as it was at
+    the module's end. Tests using it also request `db` (each rolls back its own changes)."""
+    with (
+        django_db_blocker.unblock(),
+        demo_database(shared_dir(request, tmp_path_factory), DEMO_PASSWORD) as output,
+    ):
+        yield output

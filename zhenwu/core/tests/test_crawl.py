@@ -9,14 +9,12 @@ frame. The browser half (no horizontal overflow at 390 px) is tests/e2e/test_pho
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlparse
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from zhenwu.core.models import Role, User
@@ -149,16 +147,11 @@ def crawl(client: Client, start: list[str]) -> tuple[list[str], int]:
     return found, pages
 
 
-def test_crawl_every_page_as_every_demo_role(transactional_db):
-    call_command("demo", password="crawl-Pass-2025", stdout=io.StringIO())
-    # One user per role: each role sees a different product.
-    users, kinds = [], set()
-    for user in User.objects.filter(is_active=True).order_by("pk"):
-        kind = user.role
-        if kind not in kinds:
-            kinds.add(kind)
-            users.append(user)
-    assert {u.role for u in users} >= {Role.ADMIN, Role.LEADER, Role.VILLAGE, Role.STAFF}
+# One test per role (each role sees a different product), so xdist spreads the crawl.
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_crawl_every_page_as_every_demo_role(demo_db, db, role):
+    users = list(User.objects.filter(is_active=True, role=role).order_by("pk")[:1])
+    assert users, f"演示数据没有角色「{role}」的用户"
     from django.urls import NoReverseMatch, reverse
 
     from zhenwu.core.registry import all_resources, nav_items
@@ -178,7 +171,7 @@ def test_crawl_every_page_as_every_demo_role(transactional_db):
         total += pages
         report += [f"[{user.username}] {p}" for p in found]
         print(f"{user.username}: {pages} pages, {len(found)} problems")
-    assert total > 50
+    assert total > 20
     assert not report, "\n".join(sorted(set(report)))
 
 

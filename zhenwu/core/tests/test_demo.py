@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from zhenwu.core.ledgers import all_ledgers
 from zhenwu.core.models import Department, Role, Town, User, Village
+from zhenwu.core.testdb import DEMO_PASSWORD
 from zhenwu.core.testing import ApiClient
-from zhenwu.core.tests.conftest import DEMO_PASSWORD
 
 FIRST_VILLAGES = ["管家铺村", "永福村", "古夹垸村"]
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from zhenwu.core.models import User
+from zhenwu.core.testdb import DEMO_PASSWORD
 from zhenwu.plan.indicators import get_indicator
 from zhenwu.plan.models import Measure, MonthStatus, Plan, ProgressReport, Target, Task, Theme
 
@@ -33,8 +34,7 @@ SEED_TARGETS = {
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", password="Demo-Pass-2025", stdout=io.StringIO())
+def demo(demo_db, db):
     return Plan.objects.get(year=2025)
 
 
@@ -104,7 +104,7 @@ def test_demo_board(demo):
 
 def test_demo_is_idempotent(demo):
     counts = (Target.objects.count(), ProgressReport.objects.count(), Task.objects.count())
-    call_command("demo", password="Demo-Pass-2025", stdout=io.StringIO())
+    call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
     assert (Target.objects.count(), ProgressReport.objects.count(), Task.objects.count()) == counts
     assert Plan.objects.filter(year=2025).count() == 1
     n = Target.objects.filter(measure__theme__plan=demo).count()

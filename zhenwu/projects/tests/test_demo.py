@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from zhenwu.core.testdb import DEMO_PASSWORD
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan.indicators import IndicatorContext, get_indicator
 from zhenwu.projects import selectors
@@ -13,8 +14,8 @@ from zhenwu.projects.models import Milestone, Problem, Project, ProjectStatus, W
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", password="x-Demo-2025", stdout=io.StringIO())
+def demo(demo_db, db):
+    return demo_db
 
 
 def test_demo_projects(demo):
@@ -59,7 +60,7 @@ def test_demo_livelihood_shortfall_and_idempotent(demo):
     )  # fmt: skip
     assert get_indicator("projects.completed_count").evaluate(ctx) == 4
     counts = (Project.objects.count(), Milestone.objects.count(), WeeklyReport.objects.count())
-    call_command("demo", password="x-Demo-2025", stdout=io.StringIO())
+    call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
     assert (
         Project.objects.count(),
         Milestone.objects.count(),
