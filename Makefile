@@ -73,10 +73,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 ## make soak — the long checks kept out of `make test`: the slow import tests (pytest -m soak)
-## and load, lock and kill-during-import against gunicorn (bench/soak.py; a few minutes)
-soak: $(STAMP)
+## and load, lock and kill-during-import against gunicorn (bench/soak.py), on SQLite and then
+## on a throw-away PostgreSQL cluster (ten minutes or so)
+soak: $(STAMP) deps-system
 	ZHENWU_SOAK=1 ZHENWU_TESTING=1 $(BIN)/pytest -p no:xdist -q -m soak
 	$(BIN)/python bench/soak.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) var/static
