@@ -389,14 +389,14 @@ def hearings_of(household: Household, user) -> list[HearingRow]:
     """The hearings that concern a household, as `user` may see them (`restrict()`): those it
     requested and those of its campaign requested by a collective (村、组) — the same set the
     signing rule reads (`Household._check_hearing`: a collective's request holds up every
-    household of the campaign). Not yet held first, then the newest; one query."""
+    household of the campaign). Not yet held first, then the most recently held; one query."""
     from zhenwu.land.models import Hearing
 
     qs = (
         Hearing.objects.filter(campaign_id=household.campaign_id)
         .filter(Q(household_id=household.pk) | Q(household__isnull=True))
         .select_related("village", "household")
-        .order_by(F("held_on").asc(nulls_first=True), "-requested_on", "-pk")
+        .order_by(F("held_on").desc(nulls_first=True), "-requested_on", "-pk")
     )
     rows = []
     for h in scoping.restrict(qs, user):

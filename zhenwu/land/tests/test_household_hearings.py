@@ -73,8 +73,19 @@ def test_a_held_hearing_shows_its_date_and_outcome_and_nothing_due(world):
     own = next(c for c in cards if "本户申请" in c)
     assert "已举行" in own and "2025年5月20日" in own and "复核面积后户主同意" in own
     assert 'data-testid="hearing-next"' not in own
-    # not held first, then the newest
+    # not held first, then the most recently held
     assert "待举行" in cards[0] and "已举行" in cards[-1]
+    core.update_object(
+        s["collective"],
+        data={"held_on": date(2025, 5, 28), "outcome": "方案维持"},
+        acting_user=world.users["staff"],
+    )
+    cards = _cards(_page(world, "staff", s["household"]))
+    assert [("本户申请" in c, "已举行" in c) for c in cards] == [
+        (False, False),  # 村2's collective request, still pending
+        (False, True),  # held on 5月28日
+        (True, True),  # held on 5月20日
+    ]
 
 
 def test_a_cadre_sees_only_the_hearings_of_their_villages(world):
