@@ -36,6 +36,7 @@ def _refresh_warning(base: Base, acting_user=None) -> Base:
     return base
 
 
+@transaction.atomic
 def refresh_warnings(town, *, villages=None, acting_user=None) -> int:
     """Recompute the stored warnings of the town's bases — of those touching `villages` (ids;
     as main or other village) when given — after the farmland on record changed under them
