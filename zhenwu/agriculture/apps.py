@@ -12,4 +12,18 @@ class AgricultureConfig(AppConfig):
 
     def ready(self):
         # Registers the resources and ledgers whichever door the process came in by.
-        from zhenwu.agriculture import resources  # noqa: F401
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from zhenwu.agriculture import (
+            resources,  # noqa: F401
+            services_bases,
+        )
+        from zhenwu.agriculture.models import Plot
+
+        # A plot's area is the other side of every base's farmland warning: keep them current
+        # through every door that writes a plot (services_bases explains why receivers).
+        pre_save.connect(services_bases.plot_before_save, sender=Plot, dispatch_uid="base-w-pre")
+        post_save.connect(services_bases.plot_after_save, sender=Plot, dispatch_uid="base-w-post")
+        post_delete.connect(
+            services_bases.plot_after_delete, sender=Plot, dispatch_uid="base-w-delete"
+        )

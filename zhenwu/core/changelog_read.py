@@ -24,8 +24,10 @@ Values — `present(entries, user)` gives each entry `display_changes`: the chan
 their labels and values as people read them (choice labels, 是/否, local time as
 「2026年11月29日 20:18」, dates as 「2025年3月5日」, related records by name) and personal numbers
 masked unless the user may see them (`tables.may_see_personal`). `masked_values()` masks the raw
-`before`/`after` the API hands to machines. Related names are fetched once per related model for
-the whole page, never per entry.
+`before`/`after` the API hands to machines. Related names are fetched for the whole page in a
+fixed number of queries, never per entry nor per related model: a town record's name is the
+`object_repr` of its latest entry the user may read (`_names_from_log`), accounts and towns are
+read directly.
 """
 
 from __future__ import annotations
@@ -203,8 +205,9 @@ def _plain(field, value, names) -> str:
 
 
 def _related_names(entries, user) -> dict:
-    """{(model, pk): name} for every foreign key value on the page: one query per related
-    model. Records the user may not view read 「（无权查看）」."""
+    """{(model, pk): name} for every foreign key value on the page, in a fixed number of
+    queries whatever the number of entries and of models they name (`_names_from_log`).
+    Records the user may not view read 「（无权查看）」."""
     from zhenwu.core.models import User
 
     wanted: dict[type, set] = {}
@@ -222,21 +225,83 @@ def _related_names(entries, user) -> dict:
                 if value not in (None, ""):
                     wanted.setdefault(field.related_model, set()).add(value)
     names = {}
+    records: dict[type, set] = {}
     for model, ids in wanted.items():
         if model is ContentType:
-            for ct in ContentType.objects.filter(pk__in=ids):
+            for pk in ids:
+                try:
+                    ct = ContentType.objects.get_for_id(pk)  # the content-type cache
+                except (ContentType.DoesNotExist, TypeError, ValueError):
+                    continue
                 cls = ct.model_class()
-                names[(model, ct.pk)] = str(cls._meta.verbose_name) if cls else ct.model
-            continue
-        if model is User or not issubclass(model, TownScopedModel):
-            # People's names and towns are not secret: pickers and pages show them.
-            rows = model._base_manager.filter(pk__in=ids)
+                names[(model, pk)] = str(cls._meta.verbose_name) if cls else ct.model
+        elif model is User or not issubclass(model, TownScopedModel):
+            # People's names and towns are not secret: pickers and pages show them. (A fixed
+            # few models of the platform: accounts, towns.)
+            for obj in model._base_manager.filter(pk__in=ids):
+                names[(model, obj.pk)] = str(obj)
         else:
-            rows = viewable_records(model, user).filter(pk__in=ids)
-        for obj in rows:
-            names[(model, obj.pk)] = str(obj)
+            records[model] = ids
+    names.update(_names_from_log(records, user))
+    for model, ids in wanted.items():
         for pk in ids:
             names.setdefault((model, pk), HIDDEN)
+    return names
+
+
+def _names_from_log(wanted: dict[type, set], user) -> dict:
+    """{(model, pk): name} of the town records `wanted` that `user` may view, from the change
+    log itself: a record's name is the `object_repr` of its latest entry, and its entries are
+    visible exactly when it is (`visible_entries`) — so one query answers for every model at
+    once (the visibility subqueries of just those models in one WHERE clause) instead of one
+    query per related model. A record with no entry at all (written before the log, or by a
+    bulk path that did not log) is read from its table: one more query finds them, and only
+    their models are asked."""
+    from django.db.models import Max
+
+    from zhenwu.core.models import ObjectChange
+
+    if not wanted:
+        return {}
+    cts = ContentType.objects.get_for_models(*wanted)
+    model_of = {cts[m].pk: m for m in wanted}
+    ids_of = {m: {int(i) for i in ids if str(i).lstrip("-").isdigit()} for m, ids in wanted.items()}
+    about = Q(pk__in=[])
+    for model, ids in ids_of.items():
+        about |= Q(content_type_id=cts[model].pk, object_id__in=sorted(ids))
+    entries = ObjectChange.objects.about(cts[m] for m in wanted).filter(about)
+    latest = (
+        visible_entries(entries, user)
+        .order_by()
+        .values("content_type_id", "object_id")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    names = {}
+    for ct_id, pk, name in ObjectChange.objects.filter(pk__in=latest).values_list(
+        "content_type_id", "object_id", "object_repr"
+    ):
+        names[(model_of[ct_id], pk)] = name
+    unnamed = Q(pk__in=[])
+    for model, ids in ids_of.items():
+        rest = sorted(pk for pk in ids if (model, pk) not in names)
+        if rest:
+            unnamed |= Q(content_type_id=cts[model].pk, object_id__in=rest)
+    if unnamed == Q(pk__in=[]):
+        return names
+    logged = set(
+        ObjectChange.objects.filter(unnamed)
+        .order_by()
+        .values_list("content_type_id", "object_id")
+        .distinct()
+    )
+    for model, ids in ids_of.items():
+        unlogged = [
+            pk for pk in ids if (model, pk) not in names and (cts[model].pk, pk) not in logged
+        ]
+        if unlogged:
+            for obj in viewable_records(model, user).filter(pk__in=unlogged):
+                names[(model, obj.pk)] = str(obj)
     return names
 
 

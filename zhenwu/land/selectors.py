@@ -370,3 +370,40 @@ def board(campaign: Campaign, user) -> list[dict]:
             (s.label, g["by_stage"][s.value]) for s in STAGE_ORDER if g["by_stage"][s.value]
         ]
     return list(groups.values())
+
+
+# --- a household's hearings ---------------------------------------------------------------------
+@dataclass
+class HearingRow:
+    hearing: object
+    collective: bool  # requested by the village/group, not by the household
+    next_action: str = ""  # what is due, "" when the hearing has been held
+
+    @property
+    def who(self) -> str:
+        h = self.hearing
+        return f"{h.village}{h.group}集体申请" if self.collective else "本户申请"
+
+
+def hearings_of(household: Household, user) -> list[HearingRow]:
+    """The hearings that concern a household, as `user` may see them (`restrict()`): those it
+    requested and those of its campaign requested by a collective (村、组) — the same set the
+    signing rule reads (`Household._check_hearing`: a collective's request holds up every
+    household of the campaign). Not yet held first, then the most recently held; one query."""
+    from zhenwu.land.models import Hearing
+
+    qs = (
+        Hearing.objects.filter(campaign_id=household.campaign_id)
+        .filter(Q(household_id=household.pk) | Q(household__isnull=True))
+        .select_related("village", "household")
+        .order_by(F("held_on").desc(nulls_first=True), "-requested_on", "-pk")
+    )
+    rows = []
+    for h in scoping.restrict(qs, user):
+        action = ""
+        if not h.held_on:
+            action = "举行听证，登记听证日期和结果"
+            if not household.signed_on:
+                action += "；听证举行前本户不能签约"
+        rows.append(HearingRow(hearing=h, collective=h.household_id is None, next_action=action))
+    return rows
