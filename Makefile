@@ -62,10 +62,9 @@ deps-system:
 screenshots: $(STAMP) deps-system
 	ZHENWU_TESTING=1 ZHENWU_SCREENSHOTS=1 $(BIN)/pytest -q -p no:xdist tests/e2e
 
-## make messages — refresh the English catalogue (needs gettext) and compile it
+## make messages — refresh the English catalogue (needs gettext) and compile it. Labels are
+## marked where they are declared (gettext_lazy in models.py, resources, core/fields.py).
 messages: $(STAMP)
-	$(BIN)/zhenwu i18n_strings
-	$(BIN)/ruff format --quiet zhenwu/core/i18n_strings.py
 	cd zhenwu && ../$(BIN)/zhenwu makemessages -l en --no-obsolete --no-location
 	cd zhenwu && ../$(BIN)/zhenwu compilemessages -l en
 

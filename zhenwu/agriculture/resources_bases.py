@@ -3,6 +3,8 @@ agriculture clerk extends on the pages)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhenwu.agriculture.forms_bases import BASE_FIELDS, SEASON_FIELDS, BaseForm, SeasonForm
 from zhenwu.agriculture.ledgers_bases import BaseLedger
 from zhenwu.agriculture.models import Base, Crop, SalesChannel, Season
@@ -46,7 +48,7 @@ base_resource = register(
         default_sort="name",
         ledger=BaseLedger,
         form_class=BaseForm,
-        nav=NavItem("agri", "农业基地", "agriculture:base_list", "flower1", 51),
+        nav=NavItem("agri", _("农业基地"), "agriculture:base_list", "flower1", 51),
         detail_template="agriculture/bases/base_detail.html",
     )
 )
@@ -88,7 +90,7 @@ season_resource = register(
         select_related=["base", "base__village"],
         default_sort="-planting_date",
         form_class=SeasonForm,
-        nav=NavItem("agri", "基地生产季", "agriculture:season_list", "basket", 52),
+        nav=NavItem("agri", _("基地生产季"), "agriculture:season_list", "basket", 52),
     )
 )
 
@@ -100,7 +102,7 @@ crop_resource = register(
         search_fields=["name"],
         form_fields=["name", "order", "note"],
         default_sort="order",
-        nav=NavItem("agri", "作物品种", "agriculture:crop_list", "tags", 58),
+        nav=NavItem("agri", _("作物品种"), "agriculture:crop_list", "tags", 58),
     )
 )
 
@@ -112,8 +114,8 @@ channel_resource = register(
         search_fields=["name"],
         form_fields=["name", "order"],
         default_sort="order",
-        nav=NavItem("agri", "销售渠道", "agriculture:saleschannel_list", "shop", 59),
+        nav=NavItem("agri", _("销售渠道"), "agriculture:saleschannel_list", "shop", 59),
     )
 )
 
-register_nav(NavItem("agri", "强特色看板", "agriculture:bases_dashboard", "bar-chart-line", 50))
+register_nav(NavItem("agri", _("强特色看板"), "agriculture:bases_dashboard", "bar-chart-line", 50))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhenwu.agriculture.models.farmland import (
     FarmlandSetting,
     FieldChief,
@@ -32,7 +34,7 @@ plot_resource = register(
         ],
         select_related=["village"],
         default_sort="code",
-        nav=NavItem("agri", "耕地图斑", "agriculture:plot_list", "map", 40),
+        nav=NavItem("agri", _("耕地图斑"), "agriculture:plot_list", "map", 40),
         detail_template="agriculture/farmland/plot_detail_extra.html",
         card_title="code",
     )
@@ -48,7 +50,7 @@ chief_resource = register(
         form_fields=["user", "level", "villages", "plots", "grid", "is_active"],
         select_related=["user"],
         default_sort="level",
-        nav=NavItem("agri", "田长", "agriculture:fieldchief_list", "person-badge", 41),
+        nav=NavItem("agri", _("田长"), "agriculture:fieldchief_list", "person-badge", 41),
         detail_template="agriculture/farmland/chief_detail_extra.html",
         card_title="user",
     )
@@ -67,7 +69,7 @@ patrol_resource = register(
         prefetch_related=["plots"],
         default_sort="-patrolled_on",
         can_create=False,
-        nav=NavItem("agri", "巡田记录", "agriculture:patrol_list", "signpost", 42),
+        nav=NavItem("agri", _("巡田记录"), "agriculture:patrol_list", "signpost", 42),
         detail_template="agriculture/farmland/patrol_detail_extra.html",
         card_title="patrolled_on",
     )
@@ -113,7 +115,7 @@ finding_resource = register(
         default_sort="-found_on",
         can_create=False,
         nav=NavItem(
-            "agri", "耕地问题整改", "agriculture:patrolfinding_list", "clipboard2-check", 43
+            "agri", _("耕地问题整改"), "agriculture:patrolfinding_list", "clipboard2-check", 43
         ),
         detail_template="agriculture/farmland/finding_detail_extra.html",
         card_title="category",
@@ -145,8 +147,8 @@ setting_resource = register(
     )
 )
 
-register_nav(NavItem("agri", "我的田块", "agriculture:my_plots", "geo", 44))
-register_nav(NavItem("agri", "记录巡田", "agriculture:patrol_record", "plus-circle", 45))
+register_nav(NavItem("agri", _("我的田块"), "agriculture:my_plots", "geo", 44))
+register_nav(NavItem("agri", _("记录巡田"), "agriculture:patrol_record", "plus-circle", 45))
 
 
 def _register_job():

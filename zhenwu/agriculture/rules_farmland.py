@@ -9,6 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 # --------------------------------------------------------------------------- levels
 
 TOWN, VILLAGE, GRID = "town", "village", "grid"
@@ -29,50 +33,56 @@ class Category:
     deadline_days: int  # default rectification deadline, working days
 
 
+# Names are plain strings the rules and ledgers use (gettext_noop only marks them for the English
+# catalogue); CATEGORY_CHOICES composes the translated label.
 GROUPS = [
-    ("fnh", "非农化“六严禁”"),
-    ("bbz", "乱占耕地建房“八不准”"),
-    ("flh", "非粮化"),
-    ("lh", "撂荒"),
-    ("qt", "其他"),
+    ("fnh", gettext_noop("非农化“六严禁”")),
+    ("bbz", gettext_noop("乱占耕地建房“八不准”")),
+    ("flh", gettext_noop("非粮化")),
+    ("lh", gettext_noop("撂荒")),
+    ("qt", gettext_noop("其他")),
 ]
 
 CATEGORIES = [
     # 非农化 "六严禁" (国办发明电〔2020〕24号)
-    Category("FNH1", "fnh", "严禁违规占用耕地绿化造林", 20),
-    Category("FNH2", "fnh", "严禁超标准建设绿色通道", 20),
-    Category("FNH3", "fnh", "严禁违规占用耕地挖湖造景", 20),
-    Category("FNH4", "fnh", "严禁占用永久基本农田扩大自然保护地", 20),
-    Category("FNH5", "fnh", "严禁违规占用耕地从事非农建设", 10),
-    Category("FNH6", "fnh", "严禁违法违规批地用地", 10),
+    Category("FNH1", "fnh", gettext_noop("严禁违规占用耕地绿化造林"), 20),
+    Category("FNH2", "fnh", gettext_noop("严禁超标准建设绿色通道"), 20),
+    Category("FNH3", "fnh", gettext_noop("严禁违规占用耕地挖湖造景"), 20),
+    Category("FNH4", "fnh", gettext_noop("严禁占用永久基本农田扩大自然保护地"), 20),
+    Category("FNH5", "fnh", gettext_noop("严禁违规占用耕地从事非农建设"), 10),
+    Category("FNH6", "fnh", gettext_noop("严禁违法违规批地用地"), 10),
     # 农村乱占耕地建房 "八不准" (自然资发〔2020〕127号)
-    Category("BBZ1", "bbz", "不准占用永久基本农田建房", 10),
-    Category("BBZ2", "bbz", "不准强占多占耕地建房", 10),
-    Category("BBZ3", "bbz", "不准买卖、流转耕地违法建房", 10),
-    Category("BBZ4", "bbz", "不准在承包耕地上违法建房", 10),
-    Category("BBZ5", "bbz", "不准巧立名目违法占用耕地建房", 10),
-    Category("BBZ6", "bbz", "不准违反“一户一宅”规定占用耕地建房", 10),
-    Category("BBZ7", "bbz", "不准非法出售占用耕地建的房屋", 10),
-    Category("BBZ8", "bbz", "不准违法审批占用耕地建房", 10),
+    Category("BBZ1", "bbz", gettext_noop("不准占用永久基本农田建房"), 10),
+    Category("BBZ2", "bbz", gettext_noop("不准强占多占耕地建房"), 10),
+    Category("BBZ3", "bbz", gettext_noop("不准买卖、流转耕地违法建房"), 10),
+    Category("BBZ4", "bbz", gettext_noop("不准在承包耕地上违法建房"), 10),
+    Category("BBZ5", "bbz", gettext_noop("不准巧立名目违法占用耕地建房"), 10),
+    Category("BBZ6", "bbz", gettext_noop("不准违反“一户一宅”规定占用耕地建房"), 10),
+    Category("BBZ7", "bbz", gettext_noop("不准非法出售占用耕地建的房屋"), 10),
+    Category("BBZ8", "bbz", gettext_noop("不准违法审批占用耕地建房"), 10),
     # 非粮化 (国办发〔2020〕44号): permanent basic farmland not for these
-    Category("FLH1", "flh", "永久基本农田种植果树等林果业", 20),
-    Category("FLH2", "flh", "永久基本农田挖塘养鱼", 20),
-    Category("FLH3", "flh", "永久基本农田种植苗木、草皮", 20),
-    Category("FLH4", "flh", "其他非粮化种植", 20),
+    Category("FLH1", "flh", gettext_noop("永久基本农田种植果树等林果业"), 20),
+    Category("FLH2", "flh", gettext_noop("永久基本农田挖塘养鱼"), 20),
+    Category("FLH3", "flh", gettext_noop("永久基本农田种植苗木、草皮"), 20),
+    Category("FLH4", "flh", gettext_noop("其他非粮化种植"), 20),
     # 撂荒 and the rest of the patrol record's list
-    Category("LH1", "lh", "耕地撂荒", 30),
-    Category("QT1", "qt", "非法取土", 5),
+    Category("LH1", "lh", gettext_noop("耕地撂荒"), 30),
+    Category("QT1", "qt", gettext_noop("非法取土"), 5),
 ]
 
 BY_CODE = {c.code: c for c in CATEGORIES}
 GROUP_NAMES = dict(GROUPS)
-CATEGORY_CHOICES = [(c.code, f"{GROUP_NAMES[c.group]}：{c.name}") for c in CATEGORIES]
+# 「非粮化：其他非粮化种植」, composed lazily in the reader's language (names marked above).
+CATEGORY_CHOICES = [
+    (c.code, format_lazy(_("{group}：{name}"), group=_(GROUP_NAMES[c.group]), name=_(c.name)))
+    for c in CATEGORIES
+]
 
 ACTIONS = [
-    ("dissuade", "劝阻"),
-    ("report", "上报"),
-    ("case", "立案"),
-    ("restore", "复耕"),
+    ("dissuade", _("劝阻")),
+    ("report", _("上报")),
+    ("case", _("立案")),
+    ("restore", _("复耕")),
 ]
 
 

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Source:
     UI = "ui"
@@ -22,12 +24,12 @@ class Source:
     SYSTEM = "system"
 
     CHOICES = [
-        (UI, "网页"),
-        (API, "接口"),
-        (IMPORT, "导入"),
-        (ADMIN, "后台"),
-        (SHELL, "命令行"),
-        (SYSTEM, "系统"),
+        (UI, _("网页")),
+        (API, _("接口")),
+        (IMPORT, _("导入")),
+        (ADMIN, _("后台")),
+        (SHELL, _("命令行")),
+        (SYSTEM, _("系统")),
     ]
 
 

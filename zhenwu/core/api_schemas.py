@@ -14,6 +14,8 @@ from django.db import models
 from ninja import Field, Schema
 from pydantic import create_model
 
+from zhenwu.core.labels import source_text
+
 # A JSON number such as 1e400 parses as infinity; refuse it (422) rather than compute with it.
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -67,7 +69,7 @@ def model_schemas(model, *, read_only: tuple[str, ...] = (), exclude: tuple[str,
     patch = {"version": (int, Field(..., description="读取记录时的版本号（过期则 409）"))}
     for f in fields:
         key = f.attname
-        label = str(f.verbose_name)
+        label = source_text(f.verbose_name)  # the API speaks the source language
         out_type = _python_type(f, output=True)
         out[key] = (out_type | None if f.null else out_type, Field(None, description=label))
         if f.name in read_only or not f.editable:

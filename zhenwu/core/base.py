@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LiveQuerySet(models.QuerySet):
@@ -71,13 +72,13 @@ class TownScopedModel(ChangeLoggedModel):
     scope_module: ClassVar[str | None] = None
 
     town = models.ForeignKey(
-        "core.Town", on_delete=models.PROTECT, related_name="+", verbose_name="乡镇"
+        "core.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇")
     )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
-    is_deleted = models.BooleanField("已删除", default=False, db_index=True, editable=False)
-    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
-    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("更新时间", auto_now=True, editable=False)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    is_deleted = models.BooleanField(_("已删除"), default=False, db_index=True, editable=False)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, editable=False)
 
     objects = LiveManager()
     all_objects = AllManager()

@@ -42,7 +42,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
 
 from zhenwu.core import formats, scoping
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
@@ -184,7 +183,7 @@ def _plain(field, value, names) -> str:
     if field.choices:
         labels = {str(k): v for k, v in field.flatchoices}
         label = labels.get(str(value))
-        return gettext(str(label)) if label is not None else str(value)
+        return str(label) if label is not None else str(value)
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
     if isinstance(field, models.DateTimeField):
@@ -320,7 +319,7 @@ def _changes(entry, user, names, may_see) -> list[Change]:
             out.append(Change(key, PSEUDO_FIELD_LABELS[key], None, None, summary))
             continue
         field = fields.get(key)
-        label = gettext(str(field.verbose_name)) if field is not None else key
+        label = str(field.verbose_name) if field is not None else key
         values = []
         for side in (before, after):
             if key not in side:

@@ -1,17 +1,17 @@
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.registry import nav_items
 
 GROUP_LABELS = {
-    "plan": "工作计划",
-    "economy": "工业强镇",
-    "brand": "特色品牌",
-    "rural": "乡村振兴",
-    "agri": "农业农村",
-    "cadres": "干部队伍",
-    "base": "基础数据",
-    "admin": "系统管理",
+    "plan": _("工作计划"),
+    "economy": _("工业强镇"),
+    "brand": _("特色品牌"),
+    "rural": _("乡村振兴"),
+    "agri": _("农业农村"),
+    "cadres": _("干部队伍"),
+    "base": _("基础数据"),
+    "admin": _("系统管理"),
 }
 GROUP_ORDER = list(GROUP_LABELS)
 
@@ -37,7 +37,7 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        entry = {"label": gettext(item.label), "url": url, "icon": item.icon, "active": False}
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": False}
         if item.badge is not None:
             # Counted only if a template shows it (one query or two, once per page).
             entry["count"] = SimpleLazyObject(lambda badge=item.badge: badge(user))
@@ -55,7 +55,7 @@ def navigation(request):
         groups.items(), key=lambda kv: GROUP_ORDER.index(kv[0]) if kv[0] in GROUP_ORDER else 99
     )
     return {
-        "nav_groups": [{"label": gettext(GROUP_LABELS.get(k, k)), "items": v} for k, v in ordered],
+        "nav_groups": [{"label": GROUP_LABELS.get(k, k), "items": v} for k, v in ordered],
         "current_town": user.town,
         "topbar_items": topbar,
     }

@@ -173,17 +173,16 @@ def keep_masked_numbers(form, data: dict) -> dict:
 
 
 def translate_field(field) -> None:
-    """Model labels and choice labels are Chinese source strings; show them in the user's
-    language (the English catalogue carries them, see `zhenwu i18n_strings`)."""
-    if field.label:
-        field.label = gettext(str(field.label))
-    if field.help_text:
-        field.help_text = gettext(str(field.help_text))
+    """Labels from the model (field names, help texts, choice labels) are lazy and render in
+    the user's language by themselves. A label a form gives as a plain string (a form's own
+    extra field, a choice label composed in code) is looked up in the catalogue here."""
+    if isinstance(field.label, str) and field.label:
+        field.label = gettext(field.label)
+    if isinstance(field.help_text, str) and field.help_text:
+        field.help_text = gettext(field.help_text)
     choices = getattr(field, "choices", None)
     if choices and not isinstance(field, forms.ModelChoiceField):
-        field.choices = [
-            (v, gettext(str(lbl)) if isinstance(lbl, str) else lbl) for v, lbl in choices
-        ]
+        field.choices = [(v, gettext(lbl) if isinstance(lbl, str) else lbl) for v, lbl in choices]
 
 
 BLANK = "（请选择）"

@@ -41,6 +41,7 @@ from zhenwu.core.importing.reader import (
     read_table,
 )
 from zhenwu.core.importing.writer import template_xlsx, write_csv, write_xlsx
+from zhenwu.core.labels import in_source_language
 from zhenwu.core.services import check_write_scope
 from zhenwu.core.tables import label_of, mask, may_see_personal, personal_kind
 
@@ -153,6 +154,7 @@ class Ledger:
     #: Fields the row validation leaves alone (set by the import itself).
     clean_exclude: ClassVar[tuple[str, ...]] = ("town",)
 
+    @in_source_language  # the parsers hold choice words and column names: source language
     def __init__(self):
         self._parsers = {c.key: self._parser_for(c) for c in self.columns}
         self._fk_cache: dict[tuple[str, str], Any] = {}
@@ -224,6 +226,7 @@ class Ledger:
         return scoping.restrict(self.model.objects.all(), user, action)
 
     # --- import -------------------------------------------------------------------------------
+    @in_source_language
     def run(self, file, filename: str, *, user, dry_run: bool = False) -> ImportReport:
         """Read, check every cell, and write everything or nothing.
 
@@ -679,6 +682,7 @@ class Ledger:
         )
         return headers, rows
 
+    @in_source_language
     def template(self) -> bytes:
         return template_xlsx(self.import_columns())
 
@@ -861,6 +865,7 @@ def all_ledgers() -> dict[str, type[Ledger]]:
     return dict(_ledgers)
 
 
+@in_source_language
 def ledger_for(resource) -> Ledger:
     """The resource's ledger, or one derived from its list columns (export only)."""
     if resource.ledger is not None:
@@ -892,7 +897,7 @@ def ledger_for(resource) -> Ledger:
             "key": resource.key,
             "model": resource.model,
             "columns": cols,
-            "title": resource.verbose_name,
+            "title": resource.model._meta.verbose_name,
         },
     )
     return cls()
@@ -924,6 +929,7 @@ def _export_attribute(name):
     return export
 
 
+@in_source_language
 def export_bytes(ledger: Ledger, queryset, user, fmt="xlsx") -> tuple[bytes, str, str]:
     headers, rows = ledger.export_rows(queryset, user)
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -944,6 +950,7 @@ def export_response(ledger: Ledger, queryset, user, fmt="xlsx"):
     return export_http(content, filename, ctype)
 
 
+@in_source_language
 def template_response(ledger_cls):
     from zhenwu.core.views.generic import export_http
 

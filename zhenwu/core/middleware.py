@@ -64,14 +64,24 @@ class LanguageMiddleware:
     not decide: a town office's English-language browser still gets the Chinese product."""
 
     def __init__(self, get_response):
+        from django.urls import get_resolver
+        from django.utils import translation
+
         self.get_response = get_response
         self.languages = {code for code, _ in settings.LANGUAGES}
+        # Labels are lazy (gettext_lazy). Whatever the URLconf turns into text while it loads
+        # (the API's schema descriptions and tags) is evaluated once, in the source language,
+        # not in the language of whoever happens to ask first.
+        with translation.override(settings.LANGUAGE_CODE):
+            get_resolver().url_patterns  # noqa: B018 — imports the URLconf
 
     def __call__(self, request):
         from django.utils import translation
 
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.languages:
+        if language not in self.languages or request.path.startswith("/api/"):
+            # The JSON API is a data door: its labels (choice labels, change-log field names)
+            # are the source strings whatever the browser's language switch says.
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

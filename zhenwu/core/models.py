@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.actor import Source
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
@@ -23,25 +24,25 @@ from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
 class Town(ChangeLoggedModel):
     """A township (乡镇). The root of every domain record's scope."""
 
-    name = models.CharField("名称", max_length=50)
+    name = models.CharField(_("名称"), max_length=50)
     code = models.CharField(
-        "行政区划代码",
+        _("行政区划代码"),
         max_length=12,
         unique=True,
         validators=[RegexValidator(r"^\d{12}$", "行政区划代码应为12位数字")],
-        help_text="12位统计用区划代码，如 421081104000",
+        help_text=_("12位统计用区划代码，如 421081104000"),
     )
-    county = models.CharField("县（市、区）", max_length=50)
-    city = models.CharField("市（州）", max_length=50)
-    province = models.CharField("省", max_length=50)
+    county = models.CharField(_("县（市、区）"), max_length=50)
+    city = models.CharField(_("市（州）"), max_length=50)
+    province = models.CharField(_("省"), max_length=50)
     area_km2 = models.DecimalField(
-        "国土面积（平方千米）", max_digits=10, decimal_places=2, null=True, blank=True
+        _("国土面积（平方千米）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    motto = models.CharField("称号", max_length=200, blank=True)
+    motto = models.CharField(_("称号"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "乡镇"
-        verbose_name_plural = "乡镇"
+        verbose_name = _("乡镇")
+        verbose_name_plural = _("乡镇")
         ordering = ["code"]
 
     def __str__(self):
@@ -49,8 +50,8 @@ class Town(ChangeLoggedModel):
 
 
 class VillageKind(models.TextChoices):
-    VILLAGE = "village", "行政村"
-    COMMUNITY = "community", "社区"
+    VILLAGE = "village", _("行政村")
+    COMMUNITY = "community", _("社区")
 
 
 class Village(TownScopedModel):
@@ -58,30 +59,30 @@ class Village(TownScopedModel):
 
     scope_module = "core"
 
-    name = models.CharField("名称", max_length=50)
+    name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(
-        "类型", max_length=12, choices=VillageKind.choices, default=VillageKind.VILLAGE
+        _("类型"), max_length=12, choices=VillageKind.choices, default=VillageKind.VILLAGE
     )
     code = models.CharField(
-        "区划代码",
+        _("区划代码"),
         max_length=12,
         blank=True,
         validators=[RegexValidator(r"^\d{12}$", "区划代码应为12位数字")],
     )
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    secretary = models.CharField("党支部书记", max_length=30, blank=True)
-    population = models.PositiveIntegerField("户籍人口", null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    secretary = models.CharField(_("党支部书记"), max_length=30, blank=True)
+    population = models.PositiveIntegerField(_("户籍人口"), null=True, blank=True)
     area_mu = models.DecimalField(
-        "面积（亩）", max_digits=12, decimal_places=2, null=True, blank=True
+        _("面积（亩）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField(_("备注"), blank=True)
     is_demo_name = models.BooleanField(
-        "示例名称", default=False, help_text="演示数据中未在访谈中出现的村名，待录入真实名称"
+        _("示例名称"), default=False, help_text=_("演示数据中未在访谈中出现的村名，待录入真实名称")
     )
 
     class Meta:
-        verbose_name = "村（社区）"
-        verbose_name_plural = "村（社区）"
+        verbose_name = _("村（社区）")
+        verbose_name_plural = _("村（社区）")
         ordering = ["town", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -94,23 +95,23 @@ class Village(TownScopedModel):
 
 
 class DepartmentKind(models.TextChoices):
-    OFFICE = "office", "科室"
-    TASKFORCE = "taskforce", "专班"
-    CENTER = "center", "站所中心"
+    OFFICE = "office", _("科室")
+    TASKFORCE = "taskforce", _("专班")
+    CENTER = "center", _("站所中心")
 
 
 # Modules a department can be given to edit. Later modules add theirs here.
 MODULE_CHOICES = [
-    ("core", "基础数据"),
-    ("plan", "工作计划"),
-    ("investment", "招商引资"),
-    ("projects", "重点项目"),
-    ("land", "征地拆迁"),
-    ("enterprises", "企业培育"),
-    ("inspections", "人居环境"),
-    ("agriculture", "农业农村"),
-    ("labor", "劳务品牌"),
-    ("cadres", "干部管理"),
+    ("core", _("基础数据")),
+    ("plan", _("工作计划")),
+    ("investment", _("招商引资")),
+    ("projects", _("重点项目")),
+    ("land", _("征地拆迁")),
+    ("enterprises", _("企业培育")),
+    ("inspections", _("人居环境")),
+    ("agriculture", _("农业农村")),
+    ("labor", _("劳务品牌")),
+    ("cadres", _("干部管理")),
 ]
 
 
@@ -119,20 +120,20 @@ class Department(TownScopedModel):
 
     scope_module = "core"
 
-    name = models.CharField("名称", max_length=50)
+    name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(
-        "类型", max_length=12, choices=DepartmentKind.choices, default=DepartmentKind.OFFICE
+        _("类型"), max_length=12, choices=DepartmentKind.choices, default=DepartmentKind.OFFICE
     )
     modules = models.JSONField(
-        "负责模块", default=list, blank=True, help_text="本部门人员可编辑的模块"
+        _("负责模块"), default=list, blank=True, help_text=_("本部门人员可编辑的模块")
     )
-    head = models.CharField("负责人", max_length=30, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    head = models.CharField(_("负责人"), max_length=30, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
         ordering = ["town", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -145,22 +146,22 @@ class Department(TownScopedModel):
     def __str__(self):
         return self.name
 
-    def module_labels(self):
+    def module_labels(self) -> list[str]:
         names = dict(MODULE_CHOICES)
-        return [names.get(m, m) for m in self.modules]
+        return [str(names.get(m, m)) for m in self.modules]
 
     def get_modules_display(self) -> str:
         """工作计划、招商引资 — module names, not codes (lists, detail pages, cards)."""
-        return "、".join(str(x) for x in self.module_labels())
+        return "、".join(self.module_labels())
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "管理员"
-    LEADER = "leader", "领导"
-    STAFF = "staff", "科室人员"
-    VILLAGE = "village", "村干部"
-    INSPECTOR = "inspector", "督查员"
-    VIEWER = "viewer", "市县查看"
+    ADMIN = "admin", _("管理员")
+    LEADER = "leader", _("领导")
+    STAFF = "staff", _("科室人员")
+    VILLAGE = "village", _("村干部")
+    INSPECTOR = "inspector", _("督查员")
+    VIEWER = "viewer", _("市县查看")
 
 
 class ZhenwuUserManager(UserManager):
@@ -175,34 +176,34 @@ class User(AbstractUser, ChangeLoggedModel):
     # Masked for users without the permission (no Resource declares the account's fields).
     personal_fields = ("phone",)
 
-    role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.STAFF)
     town = models.ForeignKey(
         Town,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="users",
-        verbose_name="所属乡镇",
-        help_text="市县查看人员可不填（可查看全部乡镇）",
+        verbose_name=_("所属乡镇"),
+        help_text=_("市县查看人员可不填（可查看全部乡镇）"),
     )
-    full_name = models.CharField("姓名", max_length=30, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
-    title = models.CharField("职务", max_length=50, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=30, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
     departments = models.ManyToManyField(
-        Department, blank=True, related_name="members", verbose_name="所属部门"
+        Department, blank=True, related_name="members", verbose_name=_("所属部门")
     )
     villages = models.ManyToManyField(
-        Village, blank=True, related_name="cadres", verbose_name="负责村（社区）"
+        Village, blank=True, related_name="cadres", verbose_name=_("负责村（社区）")
     )
     can_see_personal_numbers = models.BooleanField(
-        "可查看完整证件号", default=False, help_text="否则身份证号、手机号在列表和导出中打码"
+        _("可查看完整证件号"), default=False, help_text=_("否则身份证号、手机号在列表和导出中打码")
     )
 
     objects = ZhenwuUserManager()
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         ordering = ["username"]
 
     def __str__(self):
@@ -218,11 +219,11 @@ class User(AbstractUser, ChangeLoggedModel):
 
 
 class ChangeAction(models.TextChoices):
-    CREATE = "create", "新建"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    RESTORE = "restore", "恢复"
-    PURGE = "purge", "彻底删除"
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    RESTORE = "restore", _("恢复")
+    PURGE = "purge", _("彻底删除")
 
 
 class ObjectChangeQuerySet(models.QuerySet):
@@ -248,37 +249,37 @@ class ObjectChangeQuerySet(models.QuerySet):
 class ObjectChange(models.Model):
     """One write to one record: who, when, through which door, before and after."""
 
-    time = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
     )
-    user_name = models.CharField("操作人", max_length=150, blank=True)
-    source = models.CharField("途径", max_length=10, choices=Source.CHOICES)
-    request_id = models.CharField("请求号", max_length=32, blank=True, db_index=True)
-    action = models.CharField("操作", max_length=10, choices=ChangeAction.choices)
+    user_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    source = models.CharField(_("途径"), max_length=10, choices=Source.CHOICES)
+    request_id = models.CharField(_("请求号"), max_length=32, blank=True, db_index=True)
+    action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.BigIntegerField("对象ID")
-    object_repr = models.CharField("对象", max_length=200)
+    object_id = models.BigIntegerField(_("对象ID"))
+    object_repr = models.CharField(_("对象"), max_length=200)
     town = models.ForeignKey(
         Town, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     village = models.ForeignKey(
         Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    changed_fields = models.JSONField("变更字段", default=list, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    changed_fields = models.JSONField(_("变更字段"), default=list, blank=True)
 
     objects = ObjectChangeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "变更记录"
-        verbose_name_plural = "变更记录"
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
 
@@ -385,23 +386,23 @@ class AttachedToRecord(TownScopedModel):
 class Attachment(AttachedToRecord):
     """A file or photo attached to any record."""
 
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=300)
-    name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField("大小（字节）")
-    mime_type = models.CharField("类型", max_length=100)
-    is_photo = models.BooleanField("照片", default=False)
-    caption = models.CharField("说明", max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    mime_type = models.CharField(_("类型"), max_length=100)
+    is_photo = models.BooleanField(_("照片"), default=False)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name="上传人",
+        verbose_name=_("上传人"),
     )
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
@@ -417,13 +418,13 @@ class Comment(AttachedToRecord):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name="发表人",
+        verbose_name=_("发表人"),
     )
-    body = models.TextField("内容", max_length=5000)
+    body = models.TextField(_("内容"), max_length=5000)
 
     class Meta:
-        verbose_name = "评论"
-        verbose_name_plural = "评论"
+        verbose_name = _("评论")
+        verbose_name_plural = _("评论")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
@@ -444,17 +445,17 @@ class HolidayOverride(ChangeLoggedModel):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="乡镇",
-        help_text="留空为全国调整（仅系统部署管理员）；填写则只对该乡镇生效",
+        verbose_name=_("乡镇"),
+        help_text=_("留空为全国调整（仅系统部署管理员）；填写则只对该乡镇生效"),
     )
-    date = models.DateField("日期")
-    is_workday = models.BooleanField("是否工作日")
-    name = models.CharField("名称", max_length=50, help_text="如：春节、国庆节调休上班")
-    source_doc = models.CharField("依据文件", max_length=200, blank=True)
+    date = models.DateField(_("日期"))
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=50, help_text=_("如：春节、国庆节调休上班"))
+    source_doc = models.CharField(_("依据文件"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "节假日调整"
-        verbose_name_plural = "节假日调整"
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(
@@ -486,8 +487,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self):
         return f"{self.user} 的令牌（{self.created_at:%Y-%m-%d}）"
@@ -512,14 +513,16 @@ class ChoiceSynonym(ChangeLoggedModel):
     「签约」): ledger imports accept it beside the choice's own label. Deployment-wide; seeded
     by migration with the common words, extended by administrators (Django admin)."""
 
-    model = models.CharField("模型", max_length=60, help_text="应用.模型，如 investment.investment")
-    field = models.CharField("字段", max_length=60, help_text="如 stage")
-    word = models.CharField("写法", max_length=30)
-    value = models.CharField("对应选项值", max_length=30, help_text="选项的值，如 signed")
+    model = models.CharField(
+        _("模型"), max_length=60, help_text=_("应用.模型，如 investment.investment")
+    )
+    field = models.CharField(_("字段"), max_length=60, help_text=_("如 stage"))
+    word = models.CharField(_("写法"), max_length=30)
+    value = models.CharField(_("对应选项值"), max_length=30, help_text=_("选项的值，如 signed"))
 
     class Meta:
-        verbose_name = "选项同义词"
-        verbose_name_plural = "选项同义词"
+        verbose_name = _("选项同义词")
+        verbose_name_plural = _("选项同义词")
         ordering = ["model", "field", "word"]
         constraints = [
             models.UniqueConstraint(

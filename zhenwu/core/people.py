@@ -31,6 +31,7 @@ from django.dispatch import receiver
 
 from zhenwu.core import scoping
 from zhenwu.core.actor import Source
+from zhenwu.core.labels import source_text
 from zhenwu.core.models import Role, User
 
 LEADER = "leader"
@@ -51,7 +52,7 @@ def kind_for(model, field_name: str) -> str:
     if field_name in declared:
         return declared[field_name]
     try:
-        label = str(model._meta.get_field(field_name).verbose_name)
+        label = source_text(model._meta.get_field(field_name).verbose_name)
     except Exception:
         return MEMBER
     return KIND_BY_LABEL.get(label, MEMBER)

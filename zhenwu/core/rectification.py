@@ -23,13 +23,14 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", "待整改"
-    SUBMITTED = "submitted", "已整改待验收"
-    RETURNED = "returned", "退回重改"
-    ACCEPTED = "accepted", "已销号"
+    OPEN = "open", _("待整改")
+    SUBMITTED = "submitted", _("已整改待验收")
+    RETURNED = "returned", _("退回重改")
+    ACCEPTED = "accepted", _("已销号")
 
 
 OPEN_STATUSES = (
@@ -43,46 +44,46 @@ class Rectifiable(models.Model):
     """A problem that is also a rectification order. Concrete models set what they need
     around it (village, what was found, when: `found_on`)."""
 
-    is_recurrence = models.BooleanField("反弹", default=False, editable=False)
+    is_recurrence = models.BooleanField(_("反弹"), default=False, editable=False)
     recurrence_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="反弹自",
+        verbose_name=_("反弹自"),
         editable=False,
     )
     # --- the rectification order (问题交办单)
     status = models.CharField(
-        "整改状态",
+        _("整改状态"),
         max_length=10,
         choices=RectificationStatus.choices,
         default=RectificationStatus.OPEN,
     )
-    deadline = models.DateField("整改时限", null=True, blank=True)
+    deadline = models.DateField(_("整改时限"), null=True, blank=True)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="责任人",
+        verbose_name=_("责任人"),
     )
-    rectified_at = models.DateTimeField("整改时间", null=True, blank=True, editable=False)
-    rectification_note = models.CharField("整改说明", max_length=300, blank=True)
-    accepted_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
+    rectified_at = models.DateTimeField(_("整改时间"), null=True, blank=True, editable=False)
+    rectification_note = models.CharField(_("整改说明"), max_length=300, blank=True)
+    accepted_at = models.DateTimeField(_("销号时间"), null=True, blank=True, editable=False)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="验收人",
+        verbose_name=_("验收人"),
         editable=False,
     )
-    return_note = models.CharField("退回意见", max_length=300, blank=True, editable=False)
-    escalated = models.BooleanField("已逾期上报", default=False, editable=False)
+    return_note = models.CharField(_("退回意见"), max_length=300, blank=True, editable=False)
+    escalated = models.BooleanField(_("已逾期上报"), default=False, editable=False)
 
     class Meta:
         abstract = True

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.urls import NoReverseMatch, path, reverse
 
+from zhenwu.core.labels import source_text
+
 _resources: dict[type, Resource] = {}
 _by_key: dict[str, Resource] = {}
 
@@ -161,4 +163,5 @@ def register_nav(item: NavItem) -> None:
 
 
 def nav_items() -> list[NavItem]:
-    return sorted(_nav, key=lambda i: (i.order, i.label))
+    # Ties in `order` go by the label as declared, so the menu is the same in either language.
+    return sorted(_nav, key=lambda i: (i.order, source_text(i.label)))

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.importing import parsers as p
@@ -69,7 +70,7 @@ class DepartmentLedger(Ledger):
 
     def convert(self, c, value, user, report, row_no):
         if c.key == "modules":
-            by_label = {label: key for key, label in MODULE_CHOICES}
+            by_label = {str(label): key for key, label in MODULE_CHOICES}
             keys = set(by_label.values())
             out = []
             for part in re.split(r"[、,，;；\s/]+", str(value)):
@@ -89,7 +90,7 @@ class DepartmentLedger(Ledger):
         return super()._parser_for(c)
 
     def plan_writes(self, parsed, user, report):
-        for _, values in parsed:
+        for _row, values in parsed:
             if "modules" in values and values["modules"] is None:
                 values["modules"] = []
         return super().plan_writes(parsed, user, report)
@@ -118,7 +119,7 @@ village_resource = register(
         ledger=VillageLedger,
         # Every module's records of the village (registered village sections, core/homes.py).
         detail_template="core/partials/village_records.html",
-        nav=NavItem("base", "村（社区）", "core:village_list", "houses", 10),
+        nav=NavItem("base", _("村（社区）"), "core:village_list", "houses", 10),
     )
 )
 
@@ -149,15 +150,15 @@ department_resource = register(
         personal_fields=("phone",),
         default_sort="order",
         ledger=DepartmentLedger,
-        nav=NavItem("base", "部门与专班", "core:department_list", "diagram-3", 20),
+        nav=NavItem("base", _("部门与专班"), "core:department_list", "diagram-3", 20),
     )
 )
 
 for item in [
-    NavItem("plan", "首页", "core:home", "house", 1),
-    NavItem("admin", "用户与权限", "core:user_list", "people", 10),
-    NavItem("admin", "变更记录", "core:changelog", "clock-history", 20),
-    NavItem("admin", "回收站", "core:recycle_bin", "trash", 30),
-    NavItem("admin", "节假日调整", "core:holiday_list", "calendar-week", 40),
+    NavItem("plan", _("首页"), "core:home", "house", 1),
+    NavItem("admin", _("用户与权限"), "core:user_list", "people", 10),
+    NavItem("admin", _("变更记录"), "core:changelog", "clock-history", 20),
+    NavItem("admin", _("回收站"), "core:recycle_bin", "trash", 30),
+    NavItem("admin", _("节假日调整"), "core:holiday_list", "calendar-week", 40),
 ]:
     register_nav(item)

@@ -9,10 +9,10 @@ import decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.html import format_html
-from django.utils.translation import gettext
 
 from zhenwu.core import formats, lights
 from zhenwu.core.idnumbers import mask_phone, mask_resident_id
+from zhenwu.core.labels import source_text
 from zhenwu.core.registry import url_for
 
 
@@ -71,7 +71,7 @@ def field_of(model, name):
 def label_of(model, name) -> str:
     f = field_of(model, name)
     if f is not None:
-        return gettext(str(getattr(f, "verbose_name", name)))
+        return str(getattr(f, "verbose_name", name))  # lazy: in the reader's language
     attr = getattr(model, name, None)
     return str(
         getattr(attr, "short_description", None)
@@ -82,7 +82,7 @@ def label_of(model, name) -> str:
 def is_amount(model, name) -> bool:
     """An amount in 万元: the product shows it with separators, in 亿元 from 10,000 万元 on."""
     f = field_of(model, name)
-    return isinstance(f, models.DecimalField) and "万元" in str(f.verbose_name)
+    return isinstance(f, models.DecimalField) and "万元" in source_text(f.verbose_name)
 
 
 def display_value(obj, name, user=None, personal=(), long_dates=False):
@@ -101,7 +101,7 @@ def display_value(obj, name, user=None, personal=(), long_dates=False):
         value = getattr(obj, name, None)
         return (formats.date_long(value) if value else "—"), None
     if f is not None and f.choices and not f.many_to_many:
-        return gettext(str(getattr(obj, f"get_{name}_display")())), None
+        return getattr(obj, f"get_{name}_display")(), None
     value = getattr(obj, name, None)
     if callable(value) and not isinstance(value, models.Manager):
         value = value()

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.fields import account_field, person_name_field, village_field
@@ -31,24 +32,24 @@ from zhenwu.enterprises.gb4754 import IndustryCodeError, parse_industry_code
 
 
 class Qualification(models.TextChoices):
-    GENERAL = "general", "施工总承包"
-    SPECIALTY = "specialty", "专业承包"
-    LABOR = "labor", "劳务分包"
-    NONE = "none", "无"
+    GENERAL = "general", _("施工总承包")
+    SPECIALTY = "specialty", _("专业承包")
+    LABOR = "labor", _("劳务分包")
+    NONE = "none", _("无")
 
 
 class EntryRoute(models.TextChoices):
-    NEW = "new", "新开业/新投产（月度入库）"
-    UPGRADE = "upgrade", "小升规（年度入库）"
+    NEW = "new", _("新开业/新投产（月度入库）")
+    UPGRADE = "upgrade", _("小升规（年度入库）")
 
 
 class EntryStatus(models.TextChoices):
-    CANDIDATE = "candidate", "培育中"
-    PAPERS_READY = "papers_ready", "材料齐备"
-    SUBMITTED = "submitted", "已申报"
-    APPROVED = "approved", "已入库"
-    REPORTING = "reporting", "在库报数"
-    WITHDRAWN = "withdrawn", "已退库"
+    CANDIDATE = "candidate", _("培育中")
+    PAPERS_READY = "papers_ready", _("材料齐备")
+    SUBMITTED = "submitted", _("已申报")
+    APPROVED = "approved", _("已入库")
+    REPORTING = "reporting", _("在库报数")
+    WITHDRAWN = "withdrawn", _("已退库")
 
 
 # The forward order of entry statuses; 退库 is a separate exit (see services).
@@ -63,21 +64,21 @@ ABOVE_SCALE_STATUSES = (EntryStatus.APPROVED, EntryStatus.REPORTING)
 
 
 class Category(models.TextChoices):
-    INDUSTRY = "industry", "规模以上工业"
-    CONSTRUCTION = "construction", "有资质的建筑业"
-    REAL_ESTATE = "real_estate", "房地产开发经营业"
-    WHOLESALE = "wholesale", "限额以上批发业"
-    RETAIL = "retail", "限额以上零售业"
-    ACCOMMODATION = "accommodation", "限额以上住宿业"
-    CATERING = "catering", "限额以上餐饮业"
-    SERVICES = "services", "规模以上服务业"
+    INDUSTRY = "industry", _("规模以上工业")
+    CONSTRUCTION = "construction", _("有资质的建筑业")
+    REAL_ESTATE = "real_estate", _("房地产开发经营业")
+    WHOLESALE = "wholesale", _("限额以上批发业")
+    RETAIL = "retail", _("限额以上零售业")
+    ACCOMMODATION = "accommodation", _("限额以上住宿业")
+    CATERING = "catering", _("限额以上餐饮业")
+    SERVICES = "services", _("规模以上服务业")
 
 
 class Metric(models.TextChoices):
-    MAIN_REVENUE = "main_revenue", "年主营业务收入"
-    REVENUE = "revenue", "年营业收入"
-    QUALIFICATION = "qualification", "建筑业资质"
-    ACTIVITY = "activity", "房地产开发经营活动"
+    MAIN_REVENUE = "main_revenue", _("年主营业务收入")
+    REVENUE = "revenue", _("年营业收入")
+    QUALIFICATION = "qualification", _("建筑业资质")
+    ACTIVITY = "activity", _("房地产开发经营活动")
 
 
 def validate_industry_code(value: str) -> None:
@@ -90,54 +91,54 @@ def validate_industry_code(value: str) -> None:
 class Enterprise(TownScopedModel):
     village_path = "village"
 
-    name = models.CharField("企业名称", max_length=100)
+    name = models.CharField(_("企业名称"), max_length=100)
     uscc = models.CharField(
-        "统一社会信用代码", max_length=18, help_text="18位，校验位会检查（GB 32100-2015）"
+        _("统一社会信用代码"), max_length=18, help_text=_("18位，校验位会检查（GB 32100-2015）")
     )
     industry_code = models.CharField(
-        "行业代码",
+        _("行业代码"),
         max_length=8,
         validators=[validate_industry_code],
-        help_text="GB/T 4754-2017，门类字母加2–4位数字，如 C2922、F52、E48",
+        help_text=_("GB/T 4754-2017，门类字母加2–4位数字，如 C2922、F52、E48"),
     )
-    address = models.CharField("注册地址", max_length=200, blank=True)
+    address = models.CharField(_("注册地址"), max_length=200, blank=True)
     village = village_field()
-    legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
-    contact_name = models.CharField("联系人", max_length=30, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    legal_rep = models.CharField(_("法定代表人"), max_length=30, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     qualification = models.CharField(
-        "建筑业资质",
+        _("建筑业资质"),
         max_length=10,
         choices=Qualification.choices,
         default=Qualification.NONE,
-        help_text="仅建筑业：施工总承包、专业承包资质入统；劳务分包不入统",
+        help_text=_("仅建筑业：施工总承包、专业承包资质入统；劳务分包不入统"),
     )
     has_development_activity = models.BooleanField(
-        "有房地产开发经营活动", default=True, help_text="仅房地产开发经营业（K7010）"
+        _("有房地产开发经营活动"), default=True, help_text=_("仅房地产开发经营业（K7010）")
     )
-    is_waterproofing = models.BooleanField("防水企业", default=False)
+    is_waterproofing = models.BooleanField(_("防水企业"), default=False)
     platform_joined_on = models.DateField(
-        "加入省防水供应链平台日期", null=True, blank=True, help_text="未加入留空"
+        _("加入省防水供应链平台日期"), null=True, blank=True, help_text=_("未加入留空")
     )
-    cadre = account_field("包保干部", responsible=False)
-    cadre_name = person_name_field("包保干部")
+    cadre = account_field(_("包保干部"), responsible=False)
+    cadre_name = person_name_field(_("包保干部"))
     entry_route = models.CharField(
-        "入库途径", max_length=10, choices=EntryRoute.choices, default=EntryRoute.UPGRADE
+        _("入库途径"), max_length=10, choices=EntryRoute.choices, default=EntryRoute.UPGRADE
     )
     entry_status = models.CharField(
-        "入库状态",
+        _("入库状态"),
         max_length=14,
         choices=EntryStatus.choices,
         default=EntryStatus.CANDIDATE,
         editable=False,
     )
-    status_since = models.DateField("状态日期", null=True, blank=True, editable=False)
-    approved_on = models.DateField("入库日期", null=True, blank=True, editable=False)
-    note = models.TextField("备注", blank=True)
+    status_since = models.DateField(_("状态日期"), null=True, blank=True, editable=False)
+    approved_on = models.DateField(_("入库日期"), null=True, blank=True, editable=False)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "企业"
-        verbose_name_plural = "企业名录"
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业名录")
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -200,17 +201,17 @@ class EntryEvent(TownScopedModel):
     village_path = "enterprise__village"
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="events", verbose_name="企业"
+        Enterprise, on_delete=models.CASCADE, related_name="events", verbose_name=_("企业")
     )
-    from_status = models.CharField("原状态", max_length=14, choices=EntryStatus.choices)
-    to_status = models.CharField("新状态", max_length=14, choices=EntryStatus.choices)
-    date = models.DateField("日期")
-    note = models.CharField("说明", max_length=500, blank=True)
-    user = account_field("操作人", responsible=False)
+    from_status = models.CharField(_("原状态"), max_length=14, choices=EntryStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=14, choices=EntryStatus.choices)
+    date = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    user = account_field(_("操作人"), responsible=False)
 
     class Meta:
-        verbose_name = "入库进程"
-        verbose_name_plural = "入库进程"
+        verbose_name = _("入库进程")
+        verbose_name_plural = _("入库进程")
         ordering = ["date", "pk"]
         indexes = [models.Index(fields=["town", "to_status", "date"])]
 
@@ -219,14 +220,14 @@ class EntryEvent(TownScopedModel):
 
 
 class ChecklistKey(models.TextChoices):
-    APPLICATION = "application", "一套表调查单位纳入申报表"
-    LICENSE = "license", "营业执照"
-    PROFIT = "profit", "最新利润表"
-    VAT = "vat", "增值税纳税申报表及附列资料(一)"
-    PHOTOS = "photos", "厂门及车间照片"
-    PLEDGE = "pledge", "真实性承诺书"
-    LEDGER_12M = "ledger_12m", "连续12个月产值营收台账（小升规）"
-    OUTPUT_NOTE = "output_note", "产值达标情况说明（新投产）"
+    APPLICATION = "application", _("一套表调查单位纳入申报表")
+    LICENSE = "license", _("营业执照")
+    PROFIT = "profit", _("最新利润表")
+    VAT = "vat", _("增值税纳税申报表及附列资料(一)")
+    PHOTOS = "photos", _("厂门及车间照片")
+    PLEDGE = "pledge", _("真实性承诺书")
+    LEDGER_12M = "ledger_12m", _("连续12个月产值营收台账（小升规）")
+    OUTPUT_NOTE = "output_note", _("产值达标情况说明（新投产）")
 
 
 def checklist_keys_for(route: str) -> list[str]:
@@ -247,16 +248,16 @@ class ChecklistItem(TownScopedModel):
     village_path = "enterprise__village"
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="checklist", verbose_name="企业"
+        Enterprise, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("企业")
     )
-    key = models.CharField("材料", max_length=20, choices=ChecklistKey.choices)
-    done = models.BooleanField("已完成", default=False)
-    done_on = models.DateField("完成日期", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
+    key = models.CharField(_("材料"), max_length=20, choices=ChecklistKey.choices)
+    done = models.BooleanField(_("已完成"), default=False)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "入库材料"
-        verbose_name_plural = "入库材料清单"
+        verbose_name = _("入库材料")
+        verbose_name_plural = _("入库材料清单")
         ordering = ["enterprise_id", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -281,26 +282,26 @@ class MonthlyFigure(TownScopedModel):
     changelog_bulk_values = ("revenue", "main_revenue", "output_value", "employees", "taxes")
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="figures", verbose_name="企业"
+        Enterprise, on_delete=models.PROTECT, related_name="figures", verbose_name=_("企业")
     )
-    month = models.DateField("月份", help_text="该月第一天")
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
     revenue = models.DecimalField(
-        "营业收入（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     main_revenue = models.DecimalField(
-        "主营业务收入（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("主营业务收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     output_value = models.DecimalField(
-        "产值（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("产值（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    employees = models.PositiveIntegerField("从业人员（人）", null=True, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
     taxes = models.DecimalField(
-        "税收（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("税收（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
-        verbose_name = "月度经营数据"
-        verbose_name_plural = "月度经营数据"
+        verbose_name = _("月度经营数据")
+        verbose_name_plural = _("月度经营数据")
         ordering = ["enterprise_id", "month"]
         constraints = [
             models.UniqueConstraint(
@@ -366,33 +367,35 @@ class ThresholdRule(TownScopedModel):
 
     scope_module = "core"  # administrators only (staff read it)
 
-    category = models.CharField("类别", max_length=14, choices=Category.choices)
-    label = models.CharField("名称", max_length=50)
-    tier = models.CharField("档次", max_length=2, blank=True)
+    category = models.CharField(_("类别"), max_length=14, choices=Category.choices)
+    label = models.CharField(_("名称"), max_length=50)
+    tier = models.CharField(_("档次"), max_length=2, blank=True)
     scope = models.CharField(
-        "行业范围", max_length=200, help_text="GB/T 4754-2017 代码前缀，用逗号分隔，如 G, I, N, Q84"
+        _("行业范围"),
+        max_length=200,
+        help_text=_("GB/T 4754-2017 代码前缀，用逗号分隔，如 G, I, N, Q84"),
     )
-    metric = models.CharField("指标", max_length=14, choices=Metric.choices)
+    metric = models.CharField(_("指标"), max_length=14, choices=Metric.choices)
     min_value_wan = models.DecimalField(
-        "门槛（万元）",
+        _("门槛（万元）"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="收入类指标必填；资质/活动类留空",
+        help_text=_("收入类指标必填；资质/活动类留空"),
     )
     effective_from = models.PositiveSmallIntegerField(
-        "起始年度", null=True, blank=True, help_text="含；留空表示未限定"
+        _("起始年度"), null=True, blank=True, help_text=_("含；留空表示未限定")
     )
     effective_to = models.PositiveSmallIntegerField(
-        "终止年度", null=True, blank=True, help_text="含；留空表示至今有效"
+        _("终止年度"), null=True, blank=True, help_text=_("含；留空表示至今有效")
     )
-    source_url = models.URLField("依据来源", max_length=300, blank=True)
-    note = models.CharField("说明", max_length=300, blank=True)
+    source_url = models.URLField(_("依据来源"), max_length=300, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "四上入库标准"
-        verbose_name_plural = "四上入库标准"
+        verbose_name = _("四上入库标准")
+        verbose_name_plural = _("四上入库标准")
         ordering = ["category", "tier", "effective_from", "pk"]
 
     def __str__(self):
@@ -434,29 +437,31 @@ class PoolSetting(TownScopedModel):
     scope_module = "core"
 
     pool_share = models.DecimalField(
-        "入库培育比例",
+        _("入库培育比例"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.70"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
-        help_text="[?] 达到门槛的该比例即纳入培育库（各地常见60%–80%），默认0.70",
+        help_text=_("[?] 达到门槛的该比例即纳入培育库（各地常见60%–80%），默认0.70"),
     )
     monthly_deadline_day = models.PositiveSmallIntegerField(
-        "月度入库材料截止日",
+        _("月度入库材料截止日"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text="[L] 新开业/新投产单位：目标月份前一个月的该日前报送（厦门火炬区：20日）",
+        help_text=_("[L] 新开业/新投产单位：目标月份前一个月的该日前报送（厦门火炬区：20日）"),
     )
     annual_batches = models.CharField(
-        "年度入库批次截止日",
+        _("年度入库批次截止日"),
         max_length=60,
         default="11-15, 12-26",
-        help_text="[L] 小升规年度入库批次，格式 月-日，逗号分隔（富民：11-15、12-26；厦门：10-20）",
+        help_text=_(
+            "[L] 小升规年度入库批次，格式 月-日，逗号分隔（富民：11-15、12-26；厦门：10-20）"
+        ),
     )
 
     class Meta:
-        verbose_name = "培育库设置"
-        verbose_name_plural = "培育库设置"
+        verbose_name = _("培育库设置")
+        verbose_name_plural = _("培育库设置")
         constraints = [
             models.UniqueConstraint(
                 fields=["town"],

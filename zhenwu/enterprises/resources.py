@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
@@ -58,7 +59,7 @@ enterprise_resource = register(
         ledger=EnterpriseLedger,
         form_class=EnterpriseForm,
         personal_fields=("contact_phone",),
-        nav=NavItem("economy", "企业名录", "enterprises:enterprise_list", "building", 20),
+        nav=NavItem("economy", _("企业名录"), "enterprises:enterprise_list", "building", 20),
         detail_template="enterprises/partials/enterprise_detail.html",
         list_template="enterprises/enterprise_list.html",
     )
@@ -93,7 +94,7 @@ monthly_figure_resource = register(
         default_sort="-month",
         ledger=MonthlyFigureLedger,
         form_class=MonthlyFigureForm,
-        nav=NavItem("economy", "月度经营数据", "enterprises:monthlyfigure_list", "table", 22),
+        nav=NavItem("economy", _("月度经营数据"), "enterprises:monthlyfigure_list", "table", 22),
     )
 )
 
@@ -142,7 +143,7 @@ threshold_rule_resource = register(
         form_fields=RULE_FIELDS,
         form_class=ThresholdRuleForm,
         default_sort="category",
-        nav=NavItem("admin", "四上入库标准", "enterprises:thresholdrule_list", "rulers", 50),
+        nav=NavItem("admin", _("四上入库标准"), "enterprises:thresholdrule_list", "rulers", 50),
     )
 )
 
@@ -160,8 +161,8 @@ pool_setting_resource = register(
         list_columns=["pool_share", "monthly_deadline_day", "annual_batches"],
         form_fields=["pool_share", "monthly_deadline_day", "annual_batches"],
         form_class=PoolSettingForm,
-        nav=NavItem("admin", "培育库设置", "enterprises:poolsetting_list", "sliders", 51),
+        nav=NavItem("admin", _("培育库设置"), "enterprises:poolsetting_list", "sliders", 51),
     )
 )
 
-register_nav(NavItem("economy", "四上培育库", "enterprises:pool", "graph-up-arrow", 21))
+register_nav(NavItem("economy", _("四上培育库"), "enterprises:pool", "graph-up-arrow", 21))

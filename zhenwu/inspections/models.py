@@ -24,6 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import scoping
 from zhenwu.core.base import TownScopedModel
@@ -32,26 +33,26 @@ from zhenwu.core.rectification import OPEN_STATUSES, Rectifiable, RectificationS
 
 
 class RoundKind(models.TextChoices):
-    UNANNOUNCED = "unannounced", "暗访"
-    ANNOUNCED = "announced", "明查"
-    REINSPECTION = "reinspection", "复查"
+    UNANNOUNCED = "unannounced", _("暗访")
+    ANNOUNCED = "announced", _("明查")
+    REINSPECTION = "reinspection", _("复查")
 
 
 class RoundStatus(models.TextChoices):
-    DRAWN = "drawn", "已抽签"
-    CLOSED = "closed", "已结束"
+    DRAWN = "drawn", _("已抽签")
+    CLOSED = "closed", _("已结束")
 
 
 class SpotKind(models.TextChoices):
-    SETTLEMENT = "settlement", "集中居住区"
-    DITCH = "ditch", "主干沟渠"
-    ROAD = "road", "道路"
-    YARD = "yard", "房前屋后"
+    SETTLEMENT = "settlement", _("集中居住区")
+    DITCH = "ditch", _("主干沟渠")
+    ROAD = "road", _("道路")
+    YARD = "yard", _("房前屋后")
 
 
 class FlagSchemeKind(models.TextChoices):
-    FLAGS = "flags", "流动红旗/黄旗"
-    RED_BLACK = "red_black", "红黑榜"
+    FLAGS = "flags", _("流动红旗/黄旗")
+    RED_BLACK = "red_black", _("红黑榜")
 
 
 # The rectification order's states live in the shared flow (core.rectification).
@@ -61,30 +62,32 @@ FindingStatus = RectificationStatus
 class Checklist(TownScopedModel):
     scope_module = "inspections"
 
-    name = models.CharField("名称", max_length=60)
-    edition = models.PositiveSmallIntegerField("版次", default=1)
-    is_active = models.BooleanField("启用", default=True)
-    units_per_round = models.PositiveSmallIntegerField("每轮抽查村数", default=3)
-    spots_per_unit = models.PositiveSmallIntegerField("每村抽查点位数", default=2)
-    min_visits_per_month = models.PositiveSmallIntegerField("每村每月至少检查次数", default=1)
+    name = models.CharField(_("名称"), max_length=60)
+    edition = models.PositiveSmallIntegerField(_("版次"), default=1)
+    is_active = models.BooleanField(_("启用"), default=True)
+    units_per_round = models.PositiveSmallIntegerField(_("每轮抽查村数"), default=3)
+    spots_per_unit = models.PositiveSmallIntegerField(_("每村抽查点位数"), default=2)
+    min_visits_per_month = models.PositiveSmallIntegerField(_("每村每月至少检查次数"), default=1)
     recurrence_window_days = models.PositiveSmallIntegerField(
-        "反弹认定期（天）", default=60, help_text="销号后多少天内同一点位同类问题再次发现即为反弹"
+        _("反弹认定期（天）"),
+        default=60,
+        help_text=_("销号后多少天内同一点位同类问题再次发现即为反弹"),
     )
     recurrence_multiplier = models.DecimalField(
-        "反弹扣分倍数",
+        _("反弹扣分倍数"),
         max_digits=4,
         decimal_places=2,
         default=Decimal(2),
         validators=[MinValueValidator(Decimal(1))],
     )
     flag_scheme = models.CharField(
-        "评比方式", max_length=12, choices=FlagSchemeKind.choices, default=FlagSchemeKind.FLAGS
+        _("评比方式"), max_length=12, choices=FlagSchemeKind.choices, default=FlagSchemeKind.FLAGS
     )
-    note = models.TextField("说明", blank=True)
+    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = "评分细则"
-        verbose_name_plural = "评分细则"
+        verbose_name = _("评分细则")
+        verbose_name_plural = _("评分细则")
         ordering = ["-is_active", "-edition", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -103,15 +106,15 @@ class ChecklistSection(TownScopedModel):
     scope_module = "inspections"
 
     checklist = models.ForeignKey(
-        Checklist, on_delete=models.CASCADE, related_name="sections", verbose_name="评分细则"
+        Checklist, on_delete=models.CASCADE, related_name="sections", verbose_name=_("评分细则")
     )
-    name = models.CharField("板块", max_length=40)
-    points = models.DecimalField("分值", max_digits=5, decimal_places=2)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("板块"), max_length=40)
+    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "评分板块"
-        verbose_name_plural = "评分板块"
+        verbose_name = _("评分板块")
+        verbose_name_plural = _("评分板块")
         ordering = ["checklist", "order", "pk"]
 
     def __str__(self):
@@ -122,22 +125,24 @@ class ChecklistItem(TownScopedModel):
     scope_module = "inspections"
 
     section = models.ForeignKey(
-        ChecklistSection, on_delete=models.CASCADE, related_name="items", verbose_name="板块"
+        ChecklistSection, on_delete=models.CASCADE, related_name="items", verbose_name=_("板块")
     )
-    code = models.CharField("编码", max_length=12)
-    name = models.CharField("问题类型", max_length=80)
-    deduction = models.DecimalField("每处扣分", max_digits=5, decimal_places=2)
-    cap = models.DecimalField("最多扣分", max_digits=5, decimal_places=2, help_text="扣完为止")
-    zeroes_section = models.BooleanField("发现即本板块不得分", default=False)
-    photo_required = models.BooleanField("必须拍照", default=True)
+    code = models.CharField(_("编码"), max_length=12)
+    name = models.CharField(_("问题类型"), max_length=80)
+    deduction = models.DecimalField(_("每处扣分"), max_digits=5, decimal_places=2)
+    cap = models.DecimalField(
+        _("最多扣分"), max_digits=5, decimal_places=2, help_text=_("扣完为止")
+    )
+    zeroes_section = models.BooleanField(_("发现即本板块不得分"), default=False)
+    photo_required = models.BooleanField(_("必须拍照"), default=True)
     deadline_days = models.PositiveSmallIntegerField(
-        "整改时限（工作日）", default=3, help_text="0 为立即整改（当日）"
+        _("整改时限（工作日）"), default=3, help_text=_("0 为立即整改（当日）")
     )
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "评分项"
-        verbose_name_plural = "评分项"
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
         ordering = ["section__order", "order", "pk"]
 
     def __str__(self):
@@ -155,17 +160,17 @@ class Spot(TownScopedModel):
     scope_module = "inspections"
 
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    name = models.CharField("点位", max_length=60)
-    kind = models.CharField("类型", max_length=12, choices=SpotKind.choices)
-    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    is_active = models.BooleanField("启用", default=True)
+    name = models.CharField(_("点位"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=12, choices=SpotKind.choices)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "检查点位"
-        verbose_name_plural = "检查点位"
+        verbose_name = _("检查点位")
+        verbose_name_plural = _("检查点位")
         ordering = ["village__order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -207,29 +212,29 @@ def _gate_by_round(queryset, user, action, link):
 class Round(TownScopedModel):
     scope_module = "inspections"
 
-    title = models.CharField("轮次", max_length=60)
+    title = models.CharField(_("轮次"), max_length=60)
     kind = models.CharField(
-        "检查方式", max_length=14, choices=RoundKind.choices, default=RoundKind.UNANNOUNCED
+        _("检查方式"), max_length=14, choices=RoundKind.choices, default=RoundKind.UNANNOUNCED
     )
-    starts_at = models.DateTimeField("开始时间")
-    ends_on = models.DateField("结束日期")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_on = models.DateField(_("结束日期"))
     status = models.CharField(
-        "状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.DRAWN
+        _("状态"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.DRAWN
     )
     checklist = models.ForeignKey(
-        Checklist, on_delete=models.PROTECT, related_name="+", verbose_name="评分细则"
+        Checklist, on_delete=models.PROTECT, related_name="+", verbose_name=_("评分细则")
     )
     inspectors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="督查员"
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("督查员")
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField(_("备注"), blank=True)
     # 复查 only: the problems rectified (after-photo uploaded) in this period are revisited.
-    revisit_from = models.DateField("复查起始日", null=True, blank=True)
-    revisit_to = models.DateField("复查截止日", null=True, blank=True)
+    revisit_from = models.DateField(_("复查起始日"), null=True, blank=True)
+    revisit_to = models.DateField(_("复查截止日"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "检查轮次"
-        verbose_name_plural = "检查轮次"
+        verbose_name = _("检查轮次")
+        verbose_name_plural = _("检查轮次")
         ordering = ["-starts_at", "-pk"]
         indexes = [models.Index(fields=["town", "starts_at"])]
 
@@ -269,23 +274,23 @@ class Sheet(TownScopedModel):
     scope_module = "inspections"
 
     round = models.ForeignKey(
-        Round, on_delete=models.CASCADE, related_name="sheets", verbose_name="轮次"
+        Round, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("轮次")
     )
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    spot_ids = models.JSONField("抽中点位", default=list, blank=True)
-    not_applicable = models.JSONField("不适用项", default=list, blank=True)
-    score = models.DecimalField("得分", max_digits=5, decimal_places=2, null=True, blank=True)
-    rescaled = models.BooleanField("按适用项折算", default=False)
-    month = models.DateField("月份", editable=False)
+    spot_ids = models.JSONField(_("抽中点位"), default=list, blank=True)
+    not_applicable = models.JSONField(_("不适用项"), default=list, blank=True)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rescaled = models.BooleanField(_("按适用项折算"), default=False)
+    month = models.DateField(_("月份"), editable=False)
     # 复查: [{"finding": id, "outcome": "pending" | "fixed" | "still", "by": user id,
     #        "at": ISO time, "new_finding": id or null}] — see services.confirm_revisit.
-    revisits = models.JSONField("复查问题", default=list, blank=True, editable=False)
+    revisits = models.JSONField(_("复查问题"), default=list, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "评分表"
-        verbose_name_plural = "评分表"
+        verbose_name = _("评分表")
+        verbose_name_plural = _("评分表")
         ordering = ["round", "village__order"]
         constraints = [
             models.UniqueConstraint(
@@ -318,44 +323,49 @@ class Finding(TownScopedModel, Rectifiable):
     personal_fields = ()
 
     round = models.ForeignKey(
-        Round, on_delete=models.PROTECT, related_name="findings", verbose_name="轮次"
+        Round, on_delete=models.PROTECT, related_name="findings", verbose_name=_("轮次")
     )
     sheet = models.ForeignKey(
-        Sheet, on_delete=models.PROTECT, related_name="findings", verbose_name="评分表"
+        Sheet, on_delete=models.PROTECT, related_name="findings", verbose_name=_("评分表")
     )
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
     spot = models.ForeignKey(
-        Spot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="点位"
+        Spot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("点位"),
     )
     item = models.ForeignKey(
-        ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name="问题类型"
+        ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("问题类型")
     )
     count = models.PositiveSmallIntegerField(
-        "处数", default=1, validators=[MinValueValidator(1), MaxValueValidator(999)]
+        _("处数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(999)]
     )
-    note = models.CharField("问题描述", max_length=300, blank=True)
+    note = models.CharField(_("问题描述"), max_length=300, blank=True)
     deduction = models.DecimalField(
-        "扣分", max_digits=6, decimal_places=2, default=Decimal(0), editable=False
+        _("扣分"), max_digits=6, decimal_places=2, default=Decimal(0), editable=False
     )
-    found_at = models.DateTimeField("发现时间")
-    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    found_at = models.DateTimeField(_("发现时间"))
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="督查员",
+        verbose_name=_("督查员"),
     )
-    client_key = models.CharField("提交编号", max_length=64, blank=True, editable=False)
-    flags = models.JSONField("提示", default=list, blank=True, editable=False)
+    client_key = models.CharField(_("提交编号"), max_length=64, blank=True, editable=False)
+    flags = models.JSONField(_("提示"), default=list, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "检查问题"
-        verbose_name_plural = "检查问题"
+        verbose_name = _("检查问题")
+        verbose_name_plural = _("检查问题")
         ordering = ["-found_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -384,13 +394,13 @@ class Finding(TownScopedModel, Rectifiable):
 class RankingPublication(TownScopedModel):
     scope_module = "inspections"
 
-    month = models.DateField("月份")
-    published_at = models.DateTimeField("发布时间")
-    note = models.CharField("说明", max_length=200, blank=True)
+    month = models.DateField(_("月份"))
+    published_at = models.DateTimeField(_("发布时间"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "评比发布"
-        verbose_name_plural = "评比发布"
+        verbose_name = _("评比发布")
+        verbose_name_plural = _("评比发布")
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(

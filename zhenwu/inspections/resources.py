@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
 from zhenwu.inspections.forms import FindingForm, RoundForm
 from zhenwu.inspections.models import Finding, Round, Spot
@@ -38,7 +40,7 @@ round_resource = register(
         select_related=["checklist"],
         default_sort="-starts_at",
         form_class=RoundForm,
-        nav=NavItem("rural", "暗访轮次", "inspections:round_list", "binoculars", 30),
+        nav=NavItem("rural", _("暗访轮次"), "inspections:round_list", "binoculars", 30),
         detail_template="inspections/round_detail_extra.html",
         card_title="title",
         card_status="status",
@@ -89,7 +91,7 @@ finding_resource = register(
         default_sort="-found_at",
         form_class=FindingForm,
         can_create=False,
-        nav=NavItem("rural", "问题整改", "inspections:finding_list", "clipboard-check", 31),
+        nav=NavItem("rural", _("问题整改"), "inspections:finding_list", "clipboard-check", 31),
         detail_template="inspections/finding_detail_extra.html",
         card_title="item",
         card_status="status",
@@ -106,8 +108,8 @@ spot_resource = register(
         form_fields=["village", "name", "kind", "lat", "lng", "is_active"],
         select_related=["village"],
         default_sort="name",
-        nav=NavItem("rural", "检查点位", "inspections:spot_list", "geo-alt", 33),
+        nav=NavItem("rural", _("检查点位"), "inspections:spot_list", "geo-alt", 33),
     )
 )
 
-register_nav(NavItem("rural", "月度评比", "inspections:ranking", "trophy", 32))
+register_nav(NavItem("rural", _("月度评比"), "inspections:ranking", "trophy", 32))

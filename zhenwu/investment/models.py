@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import asof
 from zhenwu.core.base import TownScopedModel
@@ -22,13 +23,13 @@ from zhenwu.core.fields import account_field, department_field, person_name_fiel
 
 
 class Stage(models.TextChoices):
-    LEAD = "lead", "线索"
-    NEGOTIATING = "negotiating", "在谈"
-    SIGNED = "signed", "签约"
-    STARTED = "started", "开工"
-    COMPLETED = "completed", "竣工投产"
-    PRODUCING = "producing", "达产"
-    TERMINATED = "terminated", "终止"
+    LEAD = "lead", _("线索")
+    NEGOTIATING = "negotiating", _("在谈")
+    SIGNED = "signed", _("签约")
+    STARTED = "started", _("开工")
+    COMPLETED = "completed", _("竣工投产")
+    PRODUCING = "producing", _("达产")
+    TERMINATED = "terminated", _("终止")
 
 
 # The forward order of the live stages and the date field each one stores.
@@ -52,45 +53,45 @@ STAGE_DATE_FIELD: dict[str, str] = {
 
 
 class Origin(models.TextChoices):
-    OUT_OF_PROVINCE = "out_of_province", "省外"
-    IN_PROVINCE = "in_province", "省内市外"
-    ABROAD = "abroad", "境外"
-    LOCAL = "local", "本地"
+    OUT_OF_PROVINCE = "out_of_province", _("省外")
+    IN_PROVINCE = "in_province", _("省内市外")
+    ABROAD = "abroad", _("境外")
+    LOCAL = "local", _("本地")
 
 
 class ProjectType(models.TextChoices):
-    INDUSTRIAL = "industrial", "工业"
-    AGRICULTURAL = "agricultural", "农业"
-    SERVICES = "services", "服务业"
-    INFRASTRUCTURE = "infrastructure", "基础设施"
+    INDUSTRIAL = "industrial", _("工业")
+    AGRICULTURAL = "agricultural", _("农业")
+    SERVICES = "services", _("服务业")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
 
 
 class Nature(models.TextChoices):
-    NEW = "new", "新建"
-    EXPANSION = "expansion", "扩建"
-    RENOVATION = "renovation", "改建"
-    CAPITAL_INCREASE = "capital_increase", "增资"
+    NEW = "new", _("新建")
+    EXPANSION = "expansion", _("扩建")
+    RENOVATION = "renovation", _("改建")
+    CAPITAL_INCREASE = "capital_increase", _("增资")
 
 
 class LeadSource(models.TextChoices):
-    ENTRUSTED = "entrusted", "委托招商"
-    BUSINESS = "business", "以商招商"
-    EXHIBITION = "exhibition", "展会"
-    RESIDENT = "resident", "驻点招商"
-    ONLINE = "online", "网络招商"
-    OTHER = "other", "其他"
+    ENTRUSTED = "entrusted", _("委托招商")
+    BUSINESS = "business", _("以商招商")
+    EXHIBITION = "exhibition", _("展会")
+    RESIDENT = "resident", _("驻点招商")
+    ONLINE = "online", _("网络招商")
+    OTHER = "other", _("其他")
 
 
 class SigningType(models.TextChoices):
-    AGREEMENT = "agreement", "协议"
-    CONTRACT = "contract", "合同"
+    AGREEMENT = "agreement", _("协议")
+    CONTRACT = "contract", _("合同")
 
 
 def _not_negative(label: str):
     return MinValueValidator(Decimal(0), f"{label}不能为负数")
 
 
-def _amount(label: str, **kw):
+def _amount(label, **kw):
     return models.DecimalField(
         label,
         max_digits=14,
@@ -109,84 +110,86 @@ class Investment(TownScopedModel):
     village_path = "village"
 
     code = models.CharField(
-        "项目编号",
+        _("项目编号"),
         max_length=30,
         validators=[RegexValidator(r"^\S+$", "项目编号不能包含空格")],
-        help_text="本镇内唯一，如 ZS-2025-001",
+        help_text=_("本镇内唯一，如 ZS-2025-001"),
     )
-    name = models.CharField("项目名称", max_length=200)
-    investor_name = models.CharField("投资方", max_length=200, blank=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    investor_name = models.CharField(_("投资方"), max_length=200, blank=True)
     investor_uscc = models.CharField(
-        "投资方统一社会信用代码", max_length=18, blank=True, help_text="18位，校验位会检查"
+        _("投资方统一社会信用代码"), max_length=18, blank=True, help_text=_("18位，校验位会检查")
     )
     investor_origin = models.CharField(
-        "投资方来源地", max_length=20, choices=Origin.choices, blank=True
+        _("投资方来源地"), max_length=20, choices=Origin.choices, blank=True
     )
     industry_code = models.CharField(
-        "行业代码",
+        _("行业代码"),
         max_length=8,
         blank=True,
-        help_text="GB/T 4754-2017 行业代码，如 C3024、C2641",
+        help_text=_("GB/T 4754-2017 行业代码，如 C3024、C2641"),
     )
-    industry_chain = models.CharField("产业链", max_length=50, blank=True)
+    industry_chain = models.CharField(_("产业链"), max_length=50, blank=True)
     project_type = models.CharField(
-        "项目类型", max_length=20, choices=ProjectType.choices, default=ProjectType.INDUSTRIAL
+        _("项目类型"), max_length=20, choices=ProjectType.choices, default=ProjectType.INDUSTRIAL
     )
-    nature = models.CharField("建设性质", max_length=20, choices=Nature.choices, default=Nature.NEW)
+    nature = models.CharField(
+        _("建设性质"), max_length=20, choices=Nature.choices, default=Nature.NEW
+    )
     planned_total_wan = _amount(
-        "计划总投资（万元）", help_text="增资项目只填本次增资额（只计增量）"
+        _("计划总投资（万元）"), help_text=_("增资项目只填本次增资额（只计增量）")
     )
-    fixed_asset_wan = _amount("其中固定资产投资（万元）")
+    fixed_asset_wan = _amount(_("其中固定资产投资（万元）"))
     land_mu = models.DecimalField(
-        "用地（亩）",
+        _("用地（亩）"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[_not_negative("用地面积")],
     )
-    site = models.CharField("选址", max_length=200, blank=True)
+    site = models.CharField(_("选址"), max_length=200, blank=True)
     village = village_field()
-    leader = account_field("包保领导", responsible=True)
-    leader_name = person_name_field("包保领导")
-    department = department_field("责任单位")
-    contact_name = models.CharField("联系人", max_length=30, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
-    source = models.CharField("招商方式", max_length=20, choices=LeadSource.choices, blank=True)
+    leader = account_field(_("包保领导"), responsible=True)
+    leader_name = person_name_field(_("包保领导"))
+    department = department_field(_("责任单位"))
+    contact_name = models.CharField(_("联系人"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    source = models.CharField(_("招商方式"), max_length=20, choices=LeadSource.choices, blank=True)
     original = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="increases",
-        verbose_name="原项目",
-        help_text="增资项目所增资的原项目（同一项目只计一次签约）",
+        verbose_name=_("原项目"),
+        help_text=_("增资项目所增资的原项目（同一项目只计一次签约）"),
     )
 
     stage = models.CharField(
-        "阶段", max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True
+        _("阶段"), max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True
     )
-    lead_on = models.DateField("线索日期", null=True, blank=True)
-    negotiating_on = models.DateField("在谈日期", null=True, blank=True)
-    signed_on = models.DateField("签约时间", null=True, blank=True, db_index=True)
-    started_on = models.DateField("开工时间", null=True, blank=True, db_index=True)
-    completed_on = models.DateField("竣工投产时间", null=True, blank=True)
-    producing_on = models.DateField("达产时间", null=True, blank=True)
-    terminated_on = models.DateField("终止时间", null=True, blank=True)
-    termination_reason = models.TextField("终止原因", blank=True)
+    lead_on = models.DateField(_("线索日期"), null=True, blank=True)
+    negotiating_on = models.DateField(_("在谈日期"), null=True, blank=True)
+    signed_on = models.DateField(_("签约时间"), null=True, blank=True, db_index=True)
+    started_on = models.DateField(_("开工时间"), null=True, blank=True, db_index=True)
+    completed_on = models.DateField(_("竣工投产时间"), null=True, blank=True)
+    producing_on = models.DateField(_("达产时间"), null=True, blank=True)
+    terminated_on = models.DateField(_("终止时间"), null=True, blank=True)
+    termination_reason = models.TextField(_("终止原因"), blank=True)
 
     signing_type = models.CharField(
-        "签约类型", max_length=20, choices=SigningType.choices, blank=True
+        _("签约类型"), max_length=20, choices=SigningType.choices, blank=True
     )
-    signing_event = models.CharField("签约活动", max_length=200, blank=True)
-    planned_start_on = models.DateField("计划开工时间", null=True, blank=True)
-    planned_production_on = models.DateField("计划投产时间", null=True, blank=True)
-    problems = models.TextField("问题与诉求", blank=True)
-    note = models.TextField("备注", blank=True)
+    signing_event = models.CharField(_("签约活动"), max_length=200, blank=True)
+    planned_start_on = models.DateField(_("计划开工时间"), null=True, blank=True)
+    planned_production_on = models.DateField(_("计划投产时间"), null=True, blank=True)
+    problems = models.TextField(_("问题与诉求"), blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "招商项目"
-        verbose_name_plural = "招商项目"
+        verbose_name = _("招商项目")
+        verbose_name_plural = _("招商项目")
         ordering = ["-signed_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -302,27 +305,27 @@ class InvestmentSettings(TownScopedModel):
     scope_module = "core"  # administrators only (staff read it)
 
     overdue_start_months = models.PositiveSmallIntegerField(
-        "超时限未开工（签约后月数）",
+        _("超时限未开工（签约后月数）"),
         default=6,
         validators=[
             MinValueValidator(1, "签约后月数应在1—60之间"),
             MaxValueValidator(60, "签约后月数应在1—60之间"),
         ],
-        help_text="签约超过该月数仍未开工的项目标记为「超时限未开工」（1—60个月）",
+        help_text=_("签约超过该月数仍未开工的项目标记为「超时限未开工」（1—60个月）"),
     )
     stale_days = models.PositiveSmallIntegerField(
-        "久未跟进（天数）",
+        _("久未跟进（天数）"),
         default=30,
         validators=[
             MinValueValidator(1, "久未跟进天数应在1—365之间"),
             MaxValueValidator(365, "久未跟进天数应在1—365之间"),
         ],
-        help_text="超过该天数没有跟进记录的在途项目标记为「久未跟进」（1—365天）",
+        help_text=_("超过该天数没有跟进记录的在途项目标记为「久未跟进」（1—365天）"),
     )
 
     class Meta:
-        verbose_name = "招商引资设置"
-        verbose_name_plural = "招商引资设置"
+        verbose_name = _("招商引资设置")
+        verbose_name_plural = _("招商引资设置")
         constraints = [
             models.UniqueConstraint(
                 fields=["town"],
@@ -348,27 +351,27 @@ class FundsReceipt(TownScopedModel):
     village_path = "investment__village"
 
     investment = models.ForeignKey(
-        Investment, on_delete=models.PROTECT, related_name="funds", verbose_name="招商项目"
+        Investment, on_delete=models.PROTECT, related_name="funds", verbose_name=_("招商项目")
     )
-    month = models.DateField("月份", help_text="该月第一天，如 2025-03-01")
+    month = models.DateField(_("月份"), help_text=_("该月第一天，如 2025-03-01"))
     amount_wan = models.DecimalField(
-        "实际到位资金（万元）",
+        _("实际到位资金（万元）"),
         max_digits=14,
         decimal_places=2,
         validators=[_not_negative("实际到位资金")],
     )
     out_of_province_wan = models.DecimalField(
-        "其中省外资金（万元）",
+        _("其中省外资金（万元）"),
         max_digits=14,
         decimal_places=2,
         default=Decimal(0),
         validators=[_not_negative("省外资金")],
     )
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "到位资金"
-        verbose_name_plural = "到位资金"
+        verbose_name = _("到位资金")
+        verbose_name_plural = _("到位资金")
         ordering = ["investment", "month"]
         constraints = [
             models.UniqueConstraint(
@@ -404,16 +407,16 @@ class FollowUp(TownScopedModel):
     village_path = "investment__village"
 
     investment = models.ForeignKey(
-        Investment, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="招商项目"
+        Investment, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("招商项目")
     )
-    on_date = models.DateField("跟进日期")
-    note = models.TextField("跟进情况", max_length=2000)
-    next_on = models.DateField("下次跟进日期", null=True, blank=True)
-    by = account_field("跟进人", responsible=False)
+    on_date = models.DateField(_("跟进日期"))
+    note = models.TextField(_("跟进情况"), max_length=2000)
+    next_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    by = account_field(_("跟进人"), responsible=False)
 
     class Meta:
-        verbose_name = "跟进记录"
-        verbose_name_plural = "跟进记录"
+        verbose_name = _("跟进记录")
+        verbose_name_plural = _("跟进记录")
         ordering = ["-on_date", "-id"]
 
     def __str__(self):
@@ -430,13 +433,13 @@ class FollowUp(TownScopedModel):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "登记项目"
-    STAGE_MOVED = "stage_moved", "阶段推进"
-    TERMINATED = "terminated", "项目终止"
-    IMPORTED = "imported", "台账导入"
-    FUNDS_RECORDED = "funds_recorded", "登记到位资金"
-    FOLLOWED_UP = "followed_up", "跟进"
-    PROMOTED = "promoted", "转入重点项目"
+    CREATED = "created", _("登记项目")
+    STAGE_MOVED = "stage_moved", _("阶段推进")
+    TERMINATED = "terminated", _("项目终止")
+    IMPORTED = "imported", _("台账导入")
+    FUNDS_RECORDED = "funds_recorded", _("登记到位资金")
+    FOLLOWED_UP = "followed_up", _("跟进")
+    PROMOTED = "promoted", _("转入重点项目")
 
 
 class InvestmentEvent(models.Model):
@@ -448,19 +451,19 @@ class InvestmentEvent(models.Model):
 
     town = models.ForeignKey("core.Town", on_delete=models.CASCADE, related_name="+")
     investment = models.ForeignKey(
-        Investment, on_delete=models.CASCADE, related_name="events", verbose_name="招商项目"
+        Investment, on_delete=models.CASCADE, related_name="events", verbose_name=_("招商项目")
     )
-    kind = models.CharField("事件", max_length=20, choices=EventKind.choices)
-    on_date = models.DateField("日期")
-    from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices, blank=True)
-    message = models.TextField("说明", blank=True)
-    user = account_field("操作人", responsible=False)
-    created_at = models.DateTimeField("记录时间", default=timezone.now)
+    kind = models.CharField(_("事件"), max_length=20, choices=EventKind.choices)
+    on_date = models.DateField(_("日期"))
+    from_stage = models.CharField(_("原阶段"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("新阶段"), max_length=20, choices=Stage.choices, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    user = account_field(_("操作人"), responsible=False)
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "项目动态"
-        verbose_name_plural = "项目动态"
+        verbose_name = _("项目动态")
+        verbose_name_plural = _("项目动态")
         ordering = ["-on_date", "-created_at", "-id"]
         indexes = [models.Index(fields=["investment", "-on_date"])]
 

@@ -1,6 +1,7 @@
 """The 招商项目 resource: list, detail, create/edit/delete, Excel import/export (registry)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
@@ -76,13 +77,13 @@ investment_resource = register(
         form_class=InvestmentForm,
         filterset_class=InvestmentFilterSet,
         personal_fields=("contact_phone",),
-        nav=NavItem("economy", "招商项目", "investment:investment_list", "briefcase", 10),
+        nav=NavItem("economy", _("招商项目"), "investment:investment_list", "briefcase", 10),
         detail_template="investment/partials/investment_detail.html",
         list_template="investment/investment_list.html",
     )
 )
 
-register_nav(NavItem("economy", "招商看板", "investment:kanban", "kanban", 11))
+register_nav(NavItem("economy", _("招商看板"), "investment:kanban", "kanban", 11))
 
 
 SETTINGS_FIELDS = ["overdue_start_months", "stale_days"]
@@ -125,6 +126,8 @@ settings_resource = register(
         detail_fields=["town", *SETTINGS_FIELDS, "updated_at"],
         select_related=["town"],
         form_class=InvestmentSettingsForm,
-        nav=NavItem("admin", "招商引资设置", "investment:investmentsettings_list", "sliders", 52),
+        nav=NavItem(
+            "admin", _("招商引资设置"), "investment:investmentsettings_list", "sliders", 52
+        ),
     )
 )

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import asof
 from zhenwu.core.base import ChangeLoggedModel, TownScopedModel
@@ -28,53 +29,53 @@ from zhenwu.labor import rules
 
 
 class Sex(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class SkillLevel(models.TextChoices):
-    L5 = "5", "初级工（五级）"
-    L4 = "4", "中级工（四级）"
-    L3 = "3", "高级工（三级）"
-    L2 = "2", "技师（二级）"
-    L1 = "1", "高级技师（一级）"
+    L5 = "5", _("初级工（五级）")
+    L4 = "4", _("中级工（四级）")
+    L3 = "3", _("高级工（三级）")
+    L2 = "2", _("技师（二级）")
+    L1 = "1", _("高级技师（一级）")
 
 
 class EmploymentStatus(models.TextChoices):
-    EMPLOYED = "employed", "在岗务工"
-    SEEKING = "seeking", "待岗求职"
-    SELF_EMPLOYED = "self", "自主创业"
-    INACTIVE = "inactive", "暂不务工"
+    EMPLOYED = "employed", _("在岗务工")
+    SEEKING = "seeking", _("待岗求职")
+    SELF_EMPLOYED = "self", _("自主创业")
+    INACTIVE = "inactive", _("暂不务工")
 
 
 class Destination(models.TextChoices):
-    TOWN = "town", "本镇"
-    COUNTY = "county", "本县市（镇外）"
-    PROVINCE = "province", "本省（县市外）"
-    OTHER_PROVINCE = "other_province", "外省"
-    ABROAD = "abroad", "境外"
+    TOWN = "town", _("本镇")
+    COUNTY = "county", _("本县市（镇外）")
+    PROVINCE = "province", _("本省（县市外）")
+    OTHER_PROVINCE = "other_province", _("外省")
+    ABROAD = "abroad", _("境外")
 
 
 class IncomeBand(models.TextChoices):
-    B1 = "lt3000", "3000元以下"
-    B2 = "3000_5000", "3000–5000元"
-    B3 = "5000_8000", "5000–8000元"
-    B4 = "8000_12000", "8000–12000元"
-    B5 = "ge12000", "12000元以上"
+    B1 = "lt3000", _("3000元以下")
+    B2 = "3000_5000", _("3000–5000元")
+    B3 = "5000_8000", _("5000–8000元")
+    B4 = "8000_12000", _("8000–12000元")
+    B5 = "ge12000", _("12000元以上")
 
 
 class CertificateKind(models.TextChoices):
-    SKILL = "skill", "职业技能等级证书"
-    SPECIAL = "special", "专项职业能力证书"
-    OPERATION = "operation", "特种作业操作证"
-    TRAINING = "training", "培训合格证书"
-    OTHER = "other", "其他证书"
+    SKILL = "skill", _("职业技能等级证书")
+    SPECIAL = "special", _("专项职业能力证书")
+    OPERATION = "operation", _("特种作业操作证")
+    TRAINING = "training", _("培训合格证书")
+    OTHER = "other", _("其他证书")
 
 
 class Attendance(models.TextChoices):
-    ENROLLED = "enrolled", "已报名"
-    ATTENDED = "attended", "已参训"
-    ABSENT = "absent", "缺训"
+    ENROLLED = "enrolled", _("已报名")
+    ATTENDED = "attended", _("已参训")
+    ABSENT = "absent", _("缺训")
 
 
 ATTENDED = (Attendance.ATTENDED,)
@@ -84,13 +85,13 @@ _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 class Trade(ChangeLoggedModel):
     """工种. Seeded (防水工, 保温工 …) by the migration; administrators add more in the admin."""
 
-    name = models.CharField("工种", max_length=30, unique=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
+    name = models.CharField(_("工种"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "工种"
-        verbose_name_plural = "工种"
+        verbose_name = _("工种")
+        verbose_name_plural = _("工种")
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -100,40 +101,44 @@ class Trade(ChangeLoggedModel):
 class Worker(TownScopedModel):
     village_path = "village"
 
-    name = models.CharField("姓名", max_length=30)
+    name = models.CharField(_("姓名"), max_length=30)
     resident_id = models.CharField(
-        "身份证号码", max_length=18, help_text="18位公民身份号码；15位老证号会自动升为18位"
+        _("身份证号码"), max_length=18, help_text=_("18位公民身份号码；15位老证号会自动升为18位")
     )
-    sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
-    birth_date = models.DateField("出生日期", null=True, editable=False)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("出生日期"), null=True, editable=False)
     village = village_field()
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     trade = models.ForeignKey(
         Trade,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="工种",
+        verbose_name=_("工种"),
     )
-    skill_level = models.CharField("技能等级", max_length=1, choices=SkillLevel.choices, blank=True)
+    skill_level = models.CharField(
+        _("技能等级"), max_length=1, choices=SkillLevel.choices, blank=True
+    )
     employment_status = models.CharField(
-        "就业状态",
+        _("就业状态"),
         max_length=10,
         choices=EmploymentStatus.choices,
         default=EmploymentStatus.SEEKING,
     )
-    employer = models.CharField("当前用工单位", max_length=100, blank=True)
-    work_place = models.CharField("务工地点", max_length=100, blank=True)
+    employer = models.CharField(_("当前用工单位"), max_length=100, blank=True)
+    work_place = models.CharField(_("务工地点"), max_length=100, blank=True)
     destination = models.CharField(
-        "务工地类别", max_length=16, choices=Destination.choices, blank=True
+        _("务工地类别"), max_length=16, choices=Destination.choices, blank=True
     )
-    income_band = models.CharField("月收入", max_length=12, choices=IncomeBand.choices, blank=True)
-    note = models.TextField("备注", blank=True)
+    income_band = models.CharField(
+        _("月收入"), max_length=12, choices=IncomeBand.choices, blank=True
+    )
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "务工人员"
-        verbose_name_plural = "务工人员"
+        verbose_name = _("务工人员")
+        verbose_name_plural = _("务工人员")
         ordering = ["village__order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -208,26 +213,26 @@ class TrainingBase(TownScopedModel):
     """防水培训就业基地. Built when its construction project (重点项目) is completed, or on the
     date typed here when no project is linked."""
 
-    name = models.CharField("基地名称", max_length=100)
-    address = models.CharField("地址", max_length=200, blank=True)
+    name = models.CharField(_("基地名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="建设项目",
-        help_text="关联重点项目后，以项目实际竣工日期为建成日期",
+        verbose_name=_("建设项目"),
+        help_text=_("关联重点项目后，以项目实际竣工日期为建成日期"),
     )
     completed_on = models.DateField(
-        "建成日期", null=True, blank=True, help_text="未关联建设项目时填写"
+        _("建成日期"), null=True, blank=True, help_text=_("未关联建设项目时填写")
     )
-    capacity = models.PositiveIntegerField("年培训能力（人次）", null=True, blank=True)
-    note = models.TextField("备注", blank=True)
+    capacity = models.PositiveIntegerField(_("年培训能力（人次）"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "培训就业基地"
-        verbose_name_plural = "培训就业基地"
+        verbose_name = _("培训就业基地")
+        verbose_name_plural = _("培训就业基地")
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -248,29 +253,29 @@ class TrainingBase(TownScopedModel):
 
 
 class Course(TownScopedModel):
-    name = models.CharField("课程名称", max_length=100)
+    name = models.CharField(_("课程名称"), max_length=100)
     trade = models.ForeignKey(
         Trade,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="工种",
+        verbose_name=_("工种"),
     )
-    level = models.CharField("培训等级", max_length=1, choices=SkillLevel.choices, blank=True)
+    level = models.CharField(_("培训等级"), max_length=1, choices=SkillLevel.choices, blank=True)
     hours = models.DecimalField(
-        "标准学时",
+        _("标准学时"),
         max_digits=6,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.5"), "学时应大于0")],
     )
-    content = models.TextField("培训内容", blank=True)
+    content = models.TextField(_("培训内容"), blank=True)
 
     class Meta:
-        verbose_name = "培训课程"
-        verbose_name_plural = "培训课程"
+        verbose_name = _("培训课程")
+        verbose_name_plural = _("培训课程")
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -285,9 +290,9 @@ class Course(TownScopedModel):
 class TrainingSession(TownScopedModel):
     """One class (期次) of a course: dates, trainer, hours, place; trainees are `Enrollment`s."""
 
-    name = models.CharField("班次名称", max_length=100)
+    name = models.CharField(_("班次名称"), max_length=100)
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, related_name="sessions", verbose_name="课程"
+        Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("课程")
     )
     base = models.ForeignKey(
         TrainingBase,
@@ -295,24 +300,24 @@ class TrainingSession(TownScopedModel):
         null=True,
         blank=True,
         related_name="sessions",
-        verbose_name="培训基地",
+        verbose_name=_("培训基地"),
     )
-    start_date = models.DateField("开班日期")
-    end_date = models.DateField("结业日期")
-    trainer = models.CharField("授课教师", max_length=60, blank=True)
+    start_date = models.DateField(_("开班日期"))
+    end_date = models.DateField(_("结业日期"))
+    trainer = models.CharField(_("授课教师"), max_length=60, blank=True)
     hours = models.DecimalField(
-        "学时",
+        _("学时"),
         max_digits=6,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5"), "学时应大于0")],
     )
-    place = models.CharField("培训地点", max_length=100, blank=True)
-    capacity = models.PositiveIntegerField("计划人数", null=True, blank=True)
-    note = models.TextField("备注", blank=True)
+    place = models.CharField(_("培训地点"), max_length=100, blank=True)
+    capacity = models.PositiveIntegerField(_("计划人数"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "培训班"
-        verbose_name_plural = "培训班"
+        verbose_name = _("培训班")
+        verbose_name_plural = _("培训班")
         ordering = ["-start_date", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -338,27 +343,30 @@ class Enrollment(TownScopedModel):
     village_null_visible = False
 
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="enrollments", verbose_name="培训班"
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("培训班"),
     )
     worker = models.ForeignKey(
-        Worker, on_delete=models.CASCADE, related_name="enrollments", verbose_name="学员"
+        Worker, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("学员")
     )
     attendance = models.CharField(
-        "出勤", max_length=10, choices=Attendance.choices, default=Attendance.ENROLLED
+        _("出勤"), max_length=10, choices=Attendance.choices, default=Attendance.ENROLLED
     )
     hours_attended = models.DecimalField(
-        "实到学时",
+        _("实到学时"),
         max_digits=6,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0), "学时不能为负数")],
     )
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "参训记录"
-        verbose_name_plural = "参训记录"
+        verbose_name = _("参训记录")
+        verbose_name_plural = _("参训记录")
         ordering = ["session_id", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -402,39 +410,39 @@ class Enrollment(TownScopedModel):
 class Exam(TownScopedModel):
     """A skill assessment (技能等级认定 / 专项能力考核) of a session; passing it issues certificates."""
 
-    name = models.CharField("考核名称", max_length=100)
+    name = models.CharField(_("考核名称"), max_length=100)
     session = models.ForeignKey(
         TrainingSession,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="exams",
-        verbose_name="培训班",
+        verbose_name=_("培训班"),
     )
-    exam_date = models.DateField("考核日期")
+    exam_date = models.DateField(_("考核日期"))
     trade = models.ForeignKey(
         Trade,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="工种",
+        verbose_name=_("工种"),
     )
-    level = models.CharField("等级", max_length=1, choices=SkillLevel.choices, blank=True)
+    level = models.CharField(_("等级"), max_length=1, choices=SkillLevel.choices, blank=True)
     certificate_kind = models.CharField(
-        "颁发证书类型",
+        _("颁发证书类型"),
         max_length=10,
         choices=CertificateKind.choices,
         default=CertificateKind.SKILL,
     )
-    issuer = models.CharField("评价（发证）机构", max_length=100)
+    issuer = models.CharField(_("评价（发证）机构"), max_length=100)
     valid_years = models.PositiveSmallIntegerField(
-        "证书有效期（年）", null=True, blank=True, help_text="留空表示长期有效"
+        _("证书有效期（年）"), null=True, blank=True, help_text=_("留空表示长期有效")
     )
 
     class Meta:
-        verbose_name = "考核"
-        verbose_name_plural = "考核"
+        verbose_name = _("考核")
+        verbose_name_plural = _("考核")
         ordering = ["-exam_date", "pk"]
 
     def __str__(self):
@@ -453,10 +461,10 @@ class Certificate(TownScopedModel):
     village_path = "worker__village"
 
     worker = models.ForeignKey(
-        Worker, on_delete=models.CASCADE, related_name="certificates", verbose_name="持证人"
+        Worker, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("持证人")
     )
     kind = models.CharField(
-        "证书类型", max_length=10, choices=CertificateKind.choices, default=CertificateKind.SKILL
+        _("证书类型"), max_length=10, choices=CertificateKind.choices, default=CertificateKind.SKILL
     )
     trade = models.ForeignKey(
         Trade,
@@ -464,25 +472,25 @@ class Certificate(TownScopedModel):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="工种",
+        verbose_name=_("工种"),
     )
-    level = models.CharField("等级", max_length=1, choices=SkillLevel.choices, blank=True)
-    number = models.CharField("证书编号", max_length=50)
-    issuer = models.CharField("发证机构", max_length=100)
-    issued_on = models.DateField("发证日期")
-    expires_on = models.DateField("有效期至", null=True, blank=True, help_text="长期有效留空")
+    level = models.CharField(_("等级"), max_length=1, choices=SkillLevel.choices, blank=True)
+    number = models.CharField(_("证书编号"), max_length=50)
+    issuer = models.CharField(_("发证机构"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("长期有效留空"))
     exam = models.ForeignKey(
         Exam,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="certificates",
-        verbose_name="考核",
+        verbose_name=_("考核"),
     )
 
     class Meta:
-        verbose_name = "证书"
-        verbose_name_plural = "证书"
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
         ordering = ["-issued_on", "pk"]
         indexes = [models.Index(fields=["town", "issued_on"])]
 
@@ -523,7 +531,7 @@ class Placement(TownScopedModel):
     village_path = "worker__village"
 
     worker = models.ForeignKey(
-        Worker, on_delete=models.CASCADE, related_name="placements", verbose_name="务工人员"
+        Worker, on_delete=models.CASCADE, related_name="placements", verbose_name=_("务工人员")
     )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -531,23 +539,23 @@ class Placement(TownScopedModel):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="本地企业",
-        help_text="用工单位是本镇企业名录中的企业时选择",
+        verbose_name=_("本地企业"),
+        help_text=_("用工单位是本镇企业名录中的企业时选择"),
     )
     employer = models.CharField(
-        "用工单位", max_length=100, blank=True, help_text="外地单位直接填写名称"
+        _("用工单位"), max_length=100, blank=True, help_text=_("外地单位直接填写名称")
     )
-    project = models.CharField("工程项目", max_length=100, blank=True)
-    place = models.CharField("务工地点", max_length=100)
-    destination = models.CharField("务工地类别", max_length=16, choices=Destination.choices)
-    start_date = models.DateField("上岗日期")
-    end_date = models.DateField("离岗日期", null=True, blank=True)
-    wage_band = models.CharField("月工资", max_length=12, choices=IncomeBand.choices, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    project = models.CharField(_("工程项目"), max_length=100, blank=True)
+    place = models.CharField(_("务工地点"), max_length=100)
+    destination = models.CharField(_("务工地类别"), max_length=16, choices=Destination.choices)
+    start_date = models.DateField(_("上岗日期"))
+    end_date = models.DateField(_("离岗日期"), null=True, blank=True)
+    wage_band = models.CharField(_("月工资"), max_length=12, choices=IncomeBand.choices, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "就业记录"
-        verbose_name_plural = "就业记录"
+        verbose_name = _("就业记录")
+        verbose_name_plural = _("就业记录")
         ordering = ["-start_date", "pk"]
         indexes = [models.Index(fields=["town", "start_date"])]
 

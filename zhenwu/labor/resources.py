@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
 from zhenwu.labor.forms import (
     WORKER_FIELDS,
@@ -62,7 +64,7 @@ worker_resource = register(
         default_sort="name",
         ledger=WorkerLedger,
         form_class=WorkerForm,
-        nav=NavItem("brand", "务工人员", "labor:worker_list", "person-badge", 41),
+        nav=NavItem("brand", _("务工人员"), "labor:worker_list", "person-badge", 41),
         detail_template="labor/partials/worker_detail.html",
     )
 )
@@ -97,7 +99,7 @@ certificate_resource = register(
         select_related=["worker", "worker__village", "trade"],
         default_sort="-issued_on",
         form_class=CertificateForm,
-        nav=NavItem("brand", "证书", "labor:certificate_list", "award", 44),
+        nav=NavItem("brand", _("证书"), "labor:certificate_list", "award", 44),
     )
 )
 
@@ -119,7 +121,7 @@ base_resource = register(
         ],
         select_related=["project"],
         default_sort="name",
-        nav=NavItem("brand", "培训就业基地", "labor:trainingbase_list", "house-gear", 45),
+        nav=NavItem("brand", _("培训就业基地"), "labor:trainingbase_list", "house-gear", 45),
     )
 )
 
@@ -133,7 +135,7 @@ course_resource = register(
         form_fields=["name", "trade", "level", "hours", "content"],
         select_related=["trade"],
         default_sort="name",
-        nav=NavItem("brand", "培训课程", "labor:course_list", "journal-text", 46),
+        nav=NavItem("brand", _("培训课程"), "labor:course_list", "journal-text", 46),
     )
 )
 
@@ -167,7 +169,7 @@ session_resource = register(
         ],
         select_related=["course", "base"],
         default_sort="-start_date",
-        nav=NavItem("brand", "培训班", "labor:trainingsession_list", "easel", 42),
+        nav=NavItem("brand", _("培训班"), "labor:trainingsession_list", "easel", 42),
         detail_template="labor/partials/session_detail.html",
     )
 )
@@ -212,7 +214,7 @@ exam_resource = register(
         ],
         select_related=["session", "trade"],
         default_sort="-exam_date",
-        nav=NavItem("brand", "考核发证", "labor:exam_list", "clipboard-check", 43),
+        nav=NavItem("brand", _("考核发证"), "labor:exam_list", "clipboard-check", 43),
     )
 )
 
@@ -236,8 +238,8 @@ placement_resource = register(
         select_related=["worker", "worker__village", "enterprise"],
         default_sort="-start_date",
         form_class=PlacementForm,
-        nav=NavItem("brand", "就业与劳务输出", "labor:placement_list", "briefcase", 47),
+        nav=NavItem("brand", _("就业与劳务输出"), "labor:placement_list", "briefcase", 47),
     )
 )
 
-register_nav(NavItem("brand", "劳务品牌看板", "labor:dashboard", "bar-chart-line", 40))
+register_nav(NavItem("brand", _("劳务品牌看板"), "labor:dashboard", "bar-chart-line", 40))

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import asof
 from zhenwu.core.base import LiveManager, TownScopedModel
@@ -31,63 +33,64 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 NONNEG = [MinValueValidator(Decimal(0), "不能为负数")]
 
 
-LAND_TYPE_CHOICES = [(c, f"{c} {n}") for c, n in rules.LAND_TYPES]
+# 「0101 水田」: the code, then the class name in the reader's language (marked in land.rules).
+LAND_TYPE_CHOICES = [(c, format_lazy("{} {}", c, _(n))) for c, n in rules.LAND_TYPES]
 
 
 class Structure(models.TextChoices):
-    FRAME = "frame", "框架"
-    BRICK_CONCRETE = "brick_concrete", "砖混"
-    BRICK_WOOD = "brick_wood", "砖木"
-    EARTH_WOOD = "earth_wood", "土木"
-    SIMPLE = "simple", "简易"
+    FRAME = "frame", _("框架")
+    BRICK_CONCRETE = "brick_concrete", _("砖混")
+    BRICK_WOOD = "brick_wood", _("砖木")
+    EARTH_WOOD = "earth_wood", _("土木")
+    SIMPLE = "simple", _("简易")
 
 
 class Resettlement(models.TextChoices):
-    MONEY = "money", "货币补偿"
-    HOUSE = "house", "安置房"
-    HOMESTEAD = "homestead", "重新安排宅基地"
+    MONEY = "money", _("货币补偿")
+    HOUSE = "house", _("安置房")
+    HOMESTEAD = "homestead", _("重新安排宅基地")
 
 
 class PaymentStatus(models.TextChoices):
-    UNPAID = "unpaid", "未付"
-    PARTIAL = "partial", "部分支付"
-    PAID = "paid", "已付清"
+    UNPAID = "unpaid", _("未付")
+    PARTIAL = "partial", _("部分支付")
+    PAID = "paid", _("已付清")
 
 
 class Stage(models.TextChoices):
-    NONE = "none", "未摸底"
-    SURVEY = "survey", "摸底"
-    APPRAISE = "appraise", "测绘评估"
-    PUBLICIZE = "publicize", "公示"
-    SIGN = "sign", "签约"
-    VACATE = "vacate", "腾空"
-    DEMOLISH = "demolish", "拆除"
-    SETTLE = "settle", "结算"
+    NONE = "none", _("未摸底")
+    SURVEY = "survey", _("摸底")
+    APPRAISE = "appraise", _("测绘评估")
+    PUBLICIZE = "publicize", _("公示")
+    SIGN = "sign", _("签约")
+    VACATE = "vacate", _("腾空")
+    DEMOLISH = "demolish", _("拆除")
+    SETTLE = "settle", _("结算")
 
 
 class DisputeKind(models.TextChoices):
-    CONFLICT = "conflict", "矛盾"
-    OBJECTION = "objection", "异议"
-    PETITION = "petition", "信访"
+    CONFLICT = "conflict", _("矛盾")
+    OBJECTION = "objection", _("异议")
+    PETITION = "petition", _("信访")
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", "未化解"
-    RESOLVED = "resolved", "已化解"
+    OPEN = "open", _("未化解")
+    RESOLVED = "resolved", _("已化解")
 
 
 class StepKey(models.TextChoices):
-    PRE_NOTICE = "pre_notice", "征收预公告"
-    SURVEY = "survey", "土地现状调查"
-    RISK = "risk", "社会稳定风险评估"
-    DRAFT = "draft", "补偿安置方案拟定"
-    PUBLISH = "publish", "补偿安置方案公告"
-    REGISTER = "register", "补偿登记"
-    SIGN = "sign", "补偿安置协议签订"
-    APPROVAL = "approval", "报批"
-    NOTICE = "notice", "征收土地公告"
-    PAY = "pay", "补偿兑付"
-    HANDOVER = "handover", "交地"
+    PRE_NOTICE = "pre_notice", _("征收预公告")
+    SURVEY = "survey", _("土地现状调查")
+    RISK = "risk", _("社会稳定风险评估")
+    DRAFT = "draft", _("补偿安置方案拟定")
+    PUBLISH = "publish", _("补偿安置方案公告")
+    REGISTER = "register", _("补偿登记")
+    SIGN = "sign", _("补偿安置协议签订")
+    APPROVAL = "approval", _("报批")
+    NOTICE = "notice", _("征收土地公告")
+    PAY = "pay", _("补偿兑付")
+    HANDOVER = "handover", _("交地")
 
 
 def _rid_errors(value: str) -> tuple[str, list[str]]:
@@ -101,32 +104,32 @@ class LandPriceZone(TownScopedModel):
 
     scope_module = "core"  # administrators only (land staff read it)
 
-    zone_code = models.CharField("区片编号", max_length=20)
-    grade = models.CharField("区片等级", max_length=20, blank=True)
-    county = models.CharField("县（市）区划代码", max_length=6, default="421081")
+    zone_code = models.CharField(_("区片编号"), max_length=20)
+    grade = models.CharField(_("区片等级"), max_length=20, blank=True)
+    county = models.CharField(_("县（市）区划代码"), max_length=6, default="421081")
     price_yuan_per_mu = models.DecimalField(
-        "综合地价（元/亩）", max_digits=12, decimal_places=2, validators=NONNEG
+        _("综合地价（元/亩）"), max_digits=12, decimal_places=2, validators=NONNEG
     )
     land_comp_ratio = models.DecimalField(
-        "土地补偿费占比（%）",
+        _("土地补偿费占比（%）"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(40),
         validators=[*NONNEG, MaxValueValidator(Decimal(100), "不能超过100%")],
     )
     resettlement_ratio = models.DecimalField(
-        "安置补助费占比（%）",
+        _("安置补助费占比（%）"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(60),
         validators=[*NONNEG, MaxValueValidator(Decimal(100), "不能超过100%")],
     )
-    effective_from = models.DateField("执行日期")
-    doc_no = models.CharField("文件文号", max_length=60)
+    effective_from = models.DateField(_("执行日期"))
+    doc_no = models.CharField(_("文件文号"), max_length=60)
 
     class Meta:
-        verbose_name = "区片综合地价"
-        verbose_name_plural = "区片综合地价"
+        verbose_name = _("区片综合地价")
+        verbose_name_plural = _("区片综合地价")
         ordering = ["zone_code", "-effective_from", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -162,23 +165,23 @@ class HousePrice(TownScopedModel):
 
     scope_module = "core"  # administrators only (land staff read it)
 
-    structure = models.CharField("房屋结构", max_length=16, choices=Structure.choices)
+    structure = models.CharField(_("房屋结构"), max_length=16, choices=Structure.choices)
     price_yuan_per_m2 = models.DecimalField(
-        "补偿单价（元/平方米）", max_digits=10, decimal_places=2, validators=NONNEG
+        _("补偿单价（元/平方米）"), max_digits=10, decimal_places=2, validators=NONNEG
     )
     uncertified_pct = models.DecimalField(
-        "无证面积补偿比例（%）",
+        _("无证面积补偿比例（%）"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(50),
         validators=[*NONNEG, MaxValueValidator(Decimal(100), "不能超过100%")],
     )
-    effective_from = models.DateField("执行日期")
-    doc_no = models.CharField("文件文号", max_length=60)
+    effective_from = models.DateField(_("执行日期"))
+    doc_no = models.CharField(_("文件文号"), max_length=60)
 
     class Meta:
-        verbose_name = "房屋补偿标准"
-        verbose_name_plural = "房屋补偿标准"
+        verbose_name = _("房屋补偿标准")
+        verbose_name_plural = _("房屋补偿标准")
         ordering = ["structure", "-effective_from", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -205,14 +208,14 @@ class Campaign(TownScopedModel):
 
     scope_module = "land"
 
-    name = models.CharField("征收任务", max_length=100)
+    name = models.CharField(_("征收任务"), max_length=100)
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="land_campaigns",
-        verbose_name="服务的重点项目",
+        verbose_name=_("服务的重点项目"),
     )
     investment = models.ForeignKey(
         "investment.Investment",
@@ -220,36 +223,36 @@ class Campaign(TownScopedModel):
         null=True,
         blank=True,
         related_name="land_campaigns",
-        verbose_name="服务的招商项目",
+        verbose_name=_("服务的招商项目"),
     )
-    approval_no = models.CharField("批文号", max_length=60, blank=True)
-    scope = models.TextField("征收范围", blank=True)
+    approval_no = models.CharField(_("批文号"), max_length=60, blank=True)
+    scope = models.TextField(_("征收范围"), blank=True)
     target_mu = models.DecimalField(
-        "目标面积（亩）", max_digits=12, decimal_places=2, validators=NONNEG
+        _("目标面积（亩）"), max_digits=12, decimal_places=2, validators=NONNEG
     )
-    target_households = models.PositiveIntegerField("目标户数", default=0)
-    start_date = models.DateField("启动日期", help_text="征收预公告最早可发布的日期")
-    handover_deadline = models.DateField("交地期限", help_text="倒排工期的锚点")
-    handed_over_on = models.DateField("实际交地日期", null=True, blank=True)
+    target_households = models.PositiveIntegerField(_("目标户数"), default=0)
+    start_date = models.DateField(_("启动日期"), help_text=_("征收预公告最早可发布的日期"))
+    handover_deadline = models.DateField(_("交地期限"), help_text=_("倒排工期的锚点"))
+    handed_over_on = models.DateField(_("实际交地日期"), null=True, blank=True)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="led_land_campaigns",
-        verbose_name="包保领导",
+        verbose_name=_("包保领导"),
     )
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="land_campaign_teams",
-        verbose_name="专班成员",
+        verbose_name=_("专班成员"),
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "征收任务"
-        verbose_name_plural = "征收任务"
+        verbose_name = _("征收任务")
+        verbose_name_plural = _("征收任务")
         ordering = ["-handover_deadline", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -280,17 +283,19 @@ class CampaignStep(TownScopedModel):
     scope_module = "land"
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="steps", verbose_name="征收任务"
+        Campaign, on_delete=models.CASCADE, related_name="steps", verbose_name=_("征收任务")
     )
-    key = models.CharField("程序", max_length=16, choices=StepKey.choices)
-    order = models.PositiveSmallIntegerField("顺序", default=0)
-    duration = models.PositiveIntegerField("工期", help_text="工作日；补偿安置方案公告按自然日")
-    actual_start = models.DateField("实际开始", null=True, blank=True)
-    actual_finish = models.DateField("实际完成", null=True, blank=True)
+    key = models.CharField(_("程序"), max_length=16, choices=StepKey.choices)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    duration = models.PositiveIntegerField(
+        _("工期"), help_text=_("工作日；补偿安置方案公告按自然日")
+    )
+    actual_start = models.DateField(_("实际开始"), null=True, blank=True)
+    actual_finish = models.DateField(_("实际完成"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "征收程序节点"
-        verbose_name_plural = "征收程序节点"
+        verbose_name = _("征收程序节点")
+        verbose_name_plural = _("征收程序节点")
         ordering = ["campaign", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -335,29 +340,29 @@ class _Compensated(TownScopedModel):
     personal_fields = ()
     person_roles = {"cadre": "member"}
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, verbose_name="征收任务")
-    number = models.CharField("编号", max_length=30)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, verbose_name=_("征收任务"))
+    number = models.CharField(_("编号"), max_length=30)
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    group = models.CharField("村民小组", max_length=30, blank=True)
+    group = models.CharField(_("村民小组"), max_length=30, blank=True)
     cadre = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="包户干部",
+        verbose_name=_("包户干部"),
     )
-    paid_amount = models.DecimalField("已付金额（元）", **MONEY, validators=NONNEG)
+    paid_amount = models.DecimalField(_("已付金额（元）"), **MONEY, validators=NONNEG)
     override_reason = models.CharField(
-        "调整原因",
+        _("调整原因"),
         max_length=200,
         blank=True,
-        help_text="补偿金额与按价格标准计算的不同，或付款超过核定补偿时必填（记入变更记录）",
+        help_text=_("补偿金额与按价格标准计算的不同，或付款超过核定补偿时必填（记入变更记录）"),
     )
-    lon = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -384,32 +389,32 @@ class _Compensated(TownScopedModel):
 class Parcel(_Compensated):
     """地块 (ledger: 地块台账)."""
 
-    contractor_name = models.CharField("承包户", max_length=30, blank=True)
-    contractor_id = models.CharField("承包户身份证号码", max_length=18, blank=True)
-    location = models.CharField("坐落", max_length=100, blank=True)
+    contractor_name = models.CharField(_("承包户"), max_length=30, blank=True)
+    contractor_id = models.CharField(_("承包户身份证号码"), max_length=18, blank=True)
+    location = models.CharField(_("坐落"), max_length=100, blank=True)
     area_m2 = models.DecimalField(
-        "面积（平方米）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("面积（平方米）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     area_mu = models.DecimalField(
-        "面积（亩）", max_digits=12, decimal_places=4, null=True, blank=True
+        _("面积（亩）"), max_digits=12, decimal_places=4, null=True, blank=True
     )
-    land_type = models.CharField("地类", max_length=4, choices=LAND_TYPE_CHOICES)
-    basic_farmland = models.BooleanField("永久基本农田", default=False)
-    price_zone = models.CharField("区片", max_length=20, blank=True)
-    land_comp = models.DecimalField("土地补偿费（元）", **MONEY, validators=NONNEG)
-    resettlement_comp = models.DecimalField("安置补助费（元）", **MONEY, validators=NONNEG)
-    crop_comp = models.DecimalField("青苗费（元）", **MONEY, validators=NONNEG)
-    attachment_comp = models.DecimalField("地上附着物（元）", **MONEY, validators=NONNEG)
-    registered_on = models.DateField("登记日期", null=True, blank=True)
-    agreed_on = models.DateField("协议日期", null=True, blank=True)
+    land_type = models.CharField(_("地类"), max_length=4, choices=LAND_TYPE_CHOICES)
+    basic_farmland = models.BooleanField(_("永久基本农田"), default=False)
+    price_zone = models.CharField(_("区片"), max_length=20, blank=True)
+    land_comp = models.DecimalField(_("土地补偿费（元）"), **MONEY, validators=NONNEG)
+    resettlement_comp = models.DecimalField(_("安置补助费（元）"), **MONEY, validators=NONNEG)
+    crop_comp = models.DecimalField(_("青苗费（元）"), **MONEY, validators=NONNEG)
+    attachment_comp = models.DecimalField(_("地上附着物（元）"), **MONEY, validators=NONNEG)
+    registered_on = models.DateField(_("登记日期"), null=True, blank=True)
+    agreed_on = models.DateField(_("协议日期"), null=True, blank=True)
     payment_status = models.CharField(
-        "付款状态", max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+        _("付款状态"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
     )
-    handed_over_on = models.DateField("交地日期", null=True, blank=True)
+    handed_over_on = models.DateField(_("交地日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "地块"
-        verbose_name_plural = "地块"
+        verbose_name = _("地块")
+        verbose_name_plural = _("地块")
         ordering = ["campaign", "number", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -522,28 +527,30 @@ class Household(_Compensated):
 
     objects = HouseholdManager()
 
-    head_name = models.CharField("户主", max_length=30)
-    head_id = models.CharField("户主身份证号码", max_length=18, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    members = models.PositiveSmallIntegerField("安置人口", default=1)
+    head_name = models.CharField(_("户主"), max_length=30)
+    head_id = models.CharField(_("户主身份证号码"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    members = models.PositiveSmallIntegerField(_("安置人口"), default=1)
     homestead_m2 = models.DecimalField(
-        "宅基地面积（平方米）", max_digits=10, decimal_places=2, null=True, blank=True,
+        _("宅基地面积（平方米）"), max_digits=10, decimal_places=2, null=True, blank=True,
         validators=NONNEG,
     )  # fmt: skip
-    structure = models.CharField("房屋结构", max_length=16, choices=Structure.choices, blank=True)
+    structure = models.CharField(
+        _("房屋结构"), max_length=16, choices=Structure.choices, blank=True
+    )
     floors = models.PositiveSmallIntegerField(
-        "层数", null=True, blank=True, validators=[MaxValueValidator(20, "层数不能超过20")]
+        _("层数"), null=True, blank=True, validators=[MaxValueValidator(20, "层数不能超过20")]
     )
     area_certified = models.DecimalField(
-        "证载建筑面积（平方米）", max_digits=10, decimal_places=2, null=True, blank=True,
+        _("证载建筑面积（平方米）"), max_digits=10, decimal_places=2, null=True, blank=True,
         validators=NONNEG,
     )  # fmt: skip
     area_uncertified = models.DecimalField(
-        "无证建筑面积（平方米）", max_digits=10, decimal_places=2, null=True, blank=True,
+        _("无证建筑面积（平方米）"), max_digits=10, decimal_places=2, null=True, blank=True,
         validators=NONNEG,
     )  # fmt: skip
     year_built = models.PositiveSmallIntegerField(
-        "建成年份",
+        _("建成年份"),
         null=True,
         blank=True,
         validators=[
@@ -551,31 +558,31 @@ class Household(_Compensated):
             MaxValueValidator(2100, "建成年份无效"),
         ],
     )
-    appraiser = models.CharField("评估机构", max_length=60, blank=True)
-    appraised_value = models.DecimalField("评估额（元）", **MONEY, validators=NONNEG)
+    appraiser = models.CharField(_("评估机构"), max_length=60, blank=True)
+    appraised_value = models.DecimalField(_("评估额（元）"), **MONEY, validators=NONNEG)
     resettlement = models.CharField(
-        "安置方式", max_length=12, choices=Resettlement.choices, blank=True
+        _("安置方式"), max_length=12, choices=Resettlement.choices, blank=True
     )
-    house_comp = models.DecimalField("房屋补偿（元）", **MONEY, validators=NONNEG)
-    decoration_comp = models.DecimalField("装修补偿（元）", **MONEY, validators=NONNEG)
-    attachment_comp = models.DecimalField("附属物补偿（元）", **MONEY, validators=NONNEG)
-    moving_fee = models.DecimalField("搬迁费（元）", **MONEY, validators=NONNEG)
-    transition_fee = models.DecimalField("过渡费（元）", **MONEY, validators=NONNEG)
-    reward = models.DecimalField("奖励（元）", **MONEY, validators=NONNEG)
+    house_comp = models.DecimalField(_("房屋补偿（元）"), **MONEY, validators=NONNEG)
+    decoration_comp = models.DecimalField(_("装修补偿（元）"), **MONEY, validators=NONNEG)
+    attachment_comp = models.DecimalField(_("附属物补偿（元）"), **MONEY, validators=NONNEG)
+    moving_fee = models.DecimalField(_("搬迁费（元）"), **MONEY, validators=NONNEG)
+    transition_fee = models.DecimalField(_("过渡费（元）"), **MONEY, validators=NONNEG)
+    reward = models.DecimalField(_("奖励（元）"), **MONEY, validators=NONNEG)
     stage = models.CharField(
-        "阶段", max_length=10, choices=Stage.choices, default=Stage.NONE, editable=False
+        _("阶段"), max_length=10, choices=Stage.choices, default=Stage.NONE, editable=False
     )
-    surveyed_on = models.DateField("摸底日期", null=True, blank=True)
-    appraised_on = models.DateField("测绘评估日期", null=True, blank=True)
-    publicized_on = models.DateField("公示日期", null=True, blank=True)
-    signed_on = models.DateField("签约日期", null=True, blank=True)
-    vacated_on = models.DateField("腾空日期", null=True, blank=True)
-    demolished_on = models.DateField("拆除日期", null=True, blank=True)
-    settled_on = models.DateField("结算日期", null=True, blank=True)
+    surveyed_on = models.DateField(_("摸底日期"), null=True, blank=True)
+    appraised_on = models.DateField(_("测绘评估日期"), null=True, blank=True)
+    publicized_on = models.DateField(_("公示日期"), null=True, blank=True)
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True)
+    vacated_on = models.DateField(_("腾空日期"), null=True, blank=True)
+    demolished_on = models.DateField(_("拆除日期"), null=True, blank=True)
+    settled_on = models.DateField(_("结算日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "被征收户"
-        verbose_name_plural = "被征收户"
+        verbose_name = _("被征收户")
+        verbose_name_plural = _("被征收户")
         ordering = ["campaign", "number", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -713,20 +720,20 @@ class Dispute(TownScopedModel):
     scope_module = "land"
 
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="disputes", verbose_name="被征收户"
+        Household, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("被征收户")
     )
-    kind = models.CharField("类型", max_length=10, choices=DisputeKind.choices)
-    raised_on = models.DateField("提出日期")
-    summary = models.TextField("诉求")
+    kind = models.CharField(_("类型"), max_length=10, choices=DisputeKind.choices)
+    raised_on = models.DateField(_("提出日期"))
+    summary = models.TextField(_("诉求"))
     status = models.CharField(
-        "状态", max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+        _("状态"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
     )
-    resolved_on = models.DateField("化解日期", null=True, blank=True)
-    resolution = models.TextField("化解情况", blank=True)
+    resolved_on = models.DateField(_("化解日期"), null=True, blank=True)
+    resolution = models.TextField(_("化解情况"), blank=True)
 
     class Meta:
-        verbose_name = "矛盾纠纷"
-        verbose_name_plural = "矛盾纠纷"
+        verbose_name = _("矛盾纠纷")
+        verbose_name_plural = _("矛盾纠纷")
         ordering = ["-raised_on", "pk"]
 
     def __str__(self):
@@ -760,16 +767,16 @@ class DisputeContact(TownScopedModel):
     scope_module = "land"
 
     dispute = models.ForeignKey(
-        Dispute, on_delete=models.CASCADE, related_name="contacts", verbose_name="矛盾纠纷"
+        Dispute, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("矛盾纠纷")
     )
-    contacted_on = models.DateField("日期")
-    who = models.CharField("接谈人", max_length=60)
-    said = models.TextField("谈话内容")
-    next_step = models.CharField("下一步", max_length=200, blank=True)
+    contacted_on = models.DateField(_("日期"))
+    who = models.CharField(_("接谈人"), max_length=60)
+    said = models.TextField(_("谈话内容"))
+    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "接谈记录"
-        verbose_name_plural = "接谈记录"
+        verbose_name = _("接谈记录")
+        verbose_name_plural = _("接谈记录")
         ordering = ["contacted_on", "pk"]
 
     def __str__(self):
@@ -788,29 +795,29 @@ class Hearing(TownScopedModel):
     scope_module = "land"
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="hearings", verbose_name="征收任务"
+        Campaign, on_delete=models.PROTECT, related_name="hearings", verbose_name=_("征收任务")
     )
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    group = models.CharField("村民小组", max_length=30, blank=True)
+    group = models.CharField(_("村民小组"), max_length=30, blank=True)
     household = models.ForeignKey(
         Household,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="hearings",
-        verbose_name="申请户",
-        help_text="不填：由集体经济组织（村、组）申请",
+        verbose_name=_("申请户"),
+        help_text=_("不填：由集体经济组织（村、组）申请"),
     )
-    applicant = models.CharField("申请人", max_length=60)
-    requested_on = models.DateField("申请日期")
-    held_on = models.DateField("听证日期", null=True, blank=True)
-    outcome = models.TextField("听证结果", blank=True)
+    applicant = models.CharField(_("申请人"), max_length=60)
+    requested_on = models.DateField(_("申请日期"))
+    held_on = models.DateField(_("听证日期"), null=True, blank=True)
+    outcome = models.TextField(_("听证结果"), blank=True)
 
     class Meta:
-        verbose_name = "听证"
-        verbose_name_plural = "听证"
+        verbose_name = _("听证")
+        verbose_name_plural = _("听证")
         ordering = ["-requested_on", "pk"]
 
     def __str__(self):
@@ -855,9 +862,9 @@ class Hearing(TownScopedModel):
 
 
 class InsuranceStatus(models.TextChoices):
-    PENDING = "pending", "待审核"
-    PUBLISHED = "published", "已公示"
-    INSURED = "insured", "已参保"
+    PENDING = "pending", _("待审核")
+    PUBLISHED = "published", _("已公示")
+    INSURED = "insured", _("已参保")
 
 
 class SocialSecurityEntry(TownScopedModel):
@@ -869,29 +876,32 @@ class SocialSecurityEntry(TownScopedModel):
     scope_module = "land"
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="social_security", verbose_name="征收任务"
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="social_security",
+        verbose_name=_("征收任务"),
     )
     household = models.ForeignKey(
         Household,
         on_delete=models.PROTECT,
         related_name="social_security",
-        verbose_name="被征收户",
+        verbose_name=_("被征收户"),
     )
-    name = models.CharField("姓名", max_length=30)
-    id_number = models.CharField("身份证号码", max_length=18)
+    name = models.CharField(_("姓名"), max_length=30)
+    id_number = models.CharField(_("身份证号码"), max_length=18)
     per_capita_mu = models.DecimalField(
-        "人均失地面积（亩）", max_digits=10, decimal_places=4, validators=NONNEG
+        _("人均失地面积（亩）"), max_digits=10, decimal_places=4, validators=NONNEG
     )
     age_group = models.CharField(
-        "年龄段", max_length=10, choices=rules.AGE_GROUPS, blank=True, editable=False
+        _("年龄段"), max_length=10, choices=rules.AGE_GROUPS, blank=True, editable=False
     )
     status = models.CharField(
-        "状态", max_length=10, choices=InsuranceStatus.choices, default=InsuranceStatus.PENDING
+        _("状态"), max_length=10, choices=InsuranceStatus.choices, default=InsuranceStatus.PENDING
     )
 
     class Meta:
-        verbose_name = "社保名单"
-        verbose_name_plural = "社保名单"
+        verbose_name = _("社保名单")
+        verbose_name_plural = _("社保名单")
         ordering = ["campaign", "household", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -967,13 +977,13 @@ class MapLayer(TownScopedModel):
 
     scope_module = "land"
 
-    name = models.CharField("名称", max_length=60)
-    geojson = models.JSONField("村界数据", default=dict)
-    is_sample = models.BooleanField("示例数据", default=False)
+    name = models.CharField(_("名称"), max_length=60)
+    geojson = models.JSONField(_("村界数据"), default=dict)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
 
     class Meta:
-        verbose_name = "村界底图"
-        verbose_name_plural = "村界底图"
+        verbose_name = _("村界底图")
+        verbose_name_plural = _("村界底图")
         ordering = ["-pk"]
 
     def __str__(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
 from zhenwu.land.forms import (
     CAMPAIGN_FIELDS,
@@ -42,7 +44,7 @@ campaign_resource = register(
         select_related=["project", "investment", "leader"],
         default_sort="-handover_deadline",
         form_class=CampaignForm,
-        nav=NavItem("economy", "征收任务", "land:campaign_list", "signpost-split", 41),
+        nav=NavItem("economy", _("征收任务"), "land:campaign_list", "signpost-split", 41),
         detail_template="land/partials/campaign_detail.html",
     )
 )
@@ -99,7 +101,7 @@ parcel_resource = register(
         personal_fields=("contractor_id",),
         default_sort="number",
         ledger=ParcelLedger,
-        nav=NavItem("economy", "地块", "land:parcel_list", "bounding-box", 42),
+        nav=NavItem("economy", _("地块"), "land:parcel_list", "bounding-box", 42),
     )
 )
 
@@ -163,7 +165,7 @@ household_resource = register(
         personal_fields=("head_id", "phone"),
         default_sort="number",
         ledger=HouseholdLedger,
-        nav=NavItem("economy", "被征收户", "land:household_list", "house", 43),
+        nav=NavItem("economy", _("被征收户"), "land:household_list", "house", 43),
         detail_template="land/partials/household_detail.html",
         card_title="head_name",
         card_status="stage",
@@ -189,7 +191,7 @@ dispute_resource = register(
         select_related=["household", "household__village"],
         default_sort="-raised_on",
         form_class=DisputeForm,
-        nav=NavItem("economy", "矛盾纠纷", "land:dispute_list", "exclamation-triangle", 44),
+        nav=NavItem("economy", _("矛盾纠纷"), "land:dispute_list", "exclamation-triangle", 44),
         detail_template="land/partials/dispute_detail.html",
     )
 )
@@ -213,7 +215,7 @@ hearing_resource = register(
         select_related=["campaign", "village", "household"],
         default_sort="-requested_on",
         form_class=HearingForm,
-        nav=NavItem("economy", "听证", "land:hearing_list", "megaphone", 45),
+        nav=NavItem("economy", _("听证"), "land:hearing_list", "megaphone", 45),
     )
 )
 
@@ -239,7 +241,7 @@ social_security_resource = register(
         personal_fields=("id_number",),
         default_sort="household",
         ledger=SocialSecurityLedger,
-        nav=NavItem("economy", "社保名单", "land:socialsecurityentry_list", "people", 46),
+        nav=NavItem("economy", _("社保名单"), "land:socialsecurityentry_list", "people", 46),
     )
 )
 
@@ -268,7 +270,7 @@ landprice_resource = register(
             "doc_no",
         ],
         default_sort="zone_code",
-        nav=NavItem("economy", "区片综合地价", "land:landpricezone_list", "cash-coin", 47),
+        nav=NavItem("economy", _("区片综合地价"), "land:landpricezone_list", "cash-coin", 47),
     )
 )
 
@@ -292,8 +294,8 @@ houseprice_resource = register(
             "doc_no",
         ],
         default_sort="structure",
-        nav=NavItem("economy", "房屋补偿标准", "land:houseprice_list", "building", 48),
+        nav=NavItem("economy", _("房屋补偿标准"), "land:houseprice_list", "building", 48),
     )
 )
 
-register_nav(NavItem("economy", "双征进度", "land:dashboard", "speedometer2", 40))
+register_nav(NavItem("economy", _("双征进度"), "land:dashboard", "speedometer2", 40))

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 # 1 亩 = 666.67 m² (the conversion the town's ledgers use; 1 公顷 = 15 亩).
 M2_PER_MU = Decimal("666.67")
 # Both areas given: they must agree to within this (rounding of a 2-decimal 亩 figure).
@@ -72,39 +75,41 @@ def resolve_area(m2, mu) -> tuple[Decimal, Decimal]:
 
 
 # --- GB/T 21010-2017 土地利用现状分类 (the second-level classes a requisition meets) ----------
+# Names are plain strings the parser matches (gettext_noop only marks them for the English
+# catalogue); the model's choices show them translated (land.models.LAND_TYPE_CHOICES).
 LAND_TYPES: list[tuple[str, str]] = [
-    ("0101", "水田"),
-    ("0102", "水浇地"),
-    ("0103", "旱地"),
-    ("0201", "果园"),
-    ("0202", "茶园"),
-    ("0203", "橡胶园"),
-    ("0204", "其他园地"),
-    ("0301", "乔木林地"),
-    ("0302", "竹林地"),
-    ("0305", "灌木林地"),
-    ("0307", "其他林地"),
-    ("0401", "天然牧草地"),
-    ("0403", "人工牧草地"),
-    ("0404", "其他草地"),
-    ("0601", "工业用地"),
-    ("0602", "采矿用地"),
-    ("0604", "仓储用地"),
-    ("0701", "城镇住宅用地"),
-    ("0702", "农村宅基地"),
-    ("0809", "公用设施用地"),
-    ("1001", "铁路用地"),
-    ("1003", "公路用地"),
-    ("1004", "城镇村道路用地"),
-    ("1006", "农村道路"),
-    ("1101", "河流水面"),
-    ("1103", "水库水面"),
-    ("1104", "坑塘水面"),
-    ("1107", "沟渠"),
-    ("1109", "水工建筑用地"),
-    ("1202", "设施农用地"),
-    ("1203", "田坎"),
-    ("1206", "裸土地"),
+    ("0101", gettext_noop("水田")),
+    ("0102", gettext_noop("水浇地")),
+    ("0103", gettext_noop("旱地")),
+    ("0201", gettext_noop("果园")),
+    ("0202", gettext_noop("茶园")),
+    ("0203", gettext_noop("橡胶园")),
+    ("0204", gettext_noop("其他园地")),
+    ("0301", gettext_noop("乔木林地")),
+    ("0302", gettext_noop("竹林地")),
+    ("0305", gettext_noop("灌木林地")),
+    ("0307", gettext_noop("其他林地")),
+    ("0401", gettext_noop("天然牧草地")),
+    ("0403", gettext_noop("人工牧草地")),
+    ("0404", gettext_noop("其他草地")),
+    ("0601", gettext_noop("工业用地")),
+    ("0602", gettext_noop("采矿用地")),
+    ("0604", gettext_noop("仓储用地")),
+    ("0701", gettext_noop("城镇住宅用地")),
+    ("0702", gettext_noop("农村宅基地")),
+    ("0809", gettext_noop("公用设施用地")),
+    ("1001", gettext_noop("铁路用地")),
+    ("1003", gettext_noop("公路用地")),
+    ("1004", gettext_noop("城镇村道路用地")),
+    ("1006", gettext_noop("农村道路")),
+    ("1101", gettext_noop("河流水面")),
+    ("1103", gettext_noop("水库水面")),
+    ("1104", gettext_noop("坑塘水面")),
+    ("1107", gettext_noop("沟渠")),
+    ("1109", gettext_noop("水工建筑用地")),
+    ("1202", gettext_noop("设施农用地")),
+    ("1203", gettext_noop("田坎")),
+    ("1206", gettext_noop("裸土地")),
 ]
 LAND_TYPE_NAMES = dict(LAND_TYPES)
 FARMLAND_CODES = frozenset({"0101", "0102", "0103"})  # 耕地
@@ -159,7 +164,7 @@ NOT_STARTED = "none"
 def stage_of(dates: dict[str, date | None]) -> str:
     """The household's stage: the last stage dated ("none" before 摸底)."""
     current = NOT_STARTED
-    for key, _, f in STAGES:
+    for key, _label, f in STAGES:
         if dates.get(f):
             current = key
     return current
@@ -282,9 +287,9 @@ def check_hearing(
 
 # --- 社保名单 (被征地农民社会保障) ------------------------------------------------------------
 AGE_GROUPS = [
-    ("child", "未满16周岁"),
-    ("working", "16周岁至男未满60、女未满55周岁"),
-    ("elder", "男满60、女满55周岁及以上"),
+    ("child", _("未满16周岁")),
+    ("working", _("16周岁至男未满60、女未满55周岁")),
+    ("elder", _("男满60、女满55周岁及以上")),
 ]
 
 

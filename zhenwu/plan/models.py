@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.fields import account_field, department_field
@@ -21,27 +22,27 @@ from zhenwu.plan.indicators import get_indicator
 
 
 class Comparison(models.TextChoices):
-    AT_LEAST = "gte", "不低于（≥）"
-    AT_MOST = "lte", "不高于（≤）"
+    AT_LEAST = "gte", _("不低于（≥）")
+    AT_MOST = "lte", _("不高于（≤）")
 
 
 class Curve(models.TextChoices):
-    LINEAR = "linear", "按日均匀（线性）"
-    STEPPED = "stepped", "按月阶梯"
-    CUSTOM = "custom", "自定义月度进度"
+    LINEAR = "linear", _("按日均匀（线性）")
+    STEPPED = "stepped", _("按月阶梯")
+    CUSTOM = "custom", _("自定义月度进度")
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "每周"
-    MONTHLY = "monthly", "每月"
-    QUARTERLY = "quarterly", "每季度"
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
 
 
 class Light(models.TextChoices):
-    GREEN = "green", "绿灯"
-    YELLOW = "yellow", "黄灯"
-    RED = "red", "红灯"
-    NONE = "none", "无法判断"
+    GREEN = "green", _("绿灯")
+    YELLOW = "yellow", _("黄灯")
+    RED = "red", _("红灯")
+    NONE = "none", _("无法判断")
 
 
 WEIGHT = dict(
@@ -54,27 +55,27 @@ WEIGHT = dict(
 
 class Plan(TownScopedModel):
     year = models.PositiveSmallIntegerField(
-        "年度",
+        _("年度"),
         validators=[
             MinValueValidator(2000, "年度应在2000—2100之间"),
             MaxValueValidator(2100, "年度应在2000—2100之间"),
         ],
     )
-    name = models.CharField("计划名称", max_length=100)
-    note = models.TextField("说明", blank=True)
+    name = models.CharField(_("计划名称"), max_length=100)
+    note = models.TextField(_("说明"), blank=True)
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="复制自",
+        verbose_name=_("复制自"),
         editable=False,
     )
 
     class Meta:
-        verbose_name = "年度计划"
-        verbose_name_plural = "年度计划"
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
         ordering = ["-year", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -91,18 +92,18 @@ class Plan(TownScopedModel):
 
 class Theme(TownScopedModel):
     plan = models.ForeignKey(
-        Plan, on_delete=models.PROTECT, related_name="themes", verbose_name="计划"
+        Plan, on_delete=models.PROTECT, related_name="themes", verbose_name=_("计划")
     )
-    name = models.CharField("板块", max_length=100)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    leader = account_field("包保领导", responsible=True)
-    department = department_field("责任部门")
-    weight = models.DecimalField("权重", **WEIGHT)
-    note = models.TextField("说明", blank=True)
+    name = models.CharField(_("板块"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    leader = account_field(_("包保领导"), responsible=True)
+    department = department_field(_("责任部门"))
+    weight = models.DecimalField(_("权重"), **WEIGHT)
+    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = "板块"
-        verbose_name_plural = "板块"
+        verbose_name = _("板块")
+        verbose_name_plural = _("板块")
         ordering = ["plan", "order", "id"]
 
     def __str__(self):
@@ -111,21 +112,21 @@ class Theme(TownScopedModel):
 
 class Measure(TownScopedModel):
     theme = models.ForeignKey(
-        Theme, on_delete=models.PROTECT, related_name="measures", verbose_name="板块"
+        Theme, on_delete=models.PROTECT, related_name="measures", verbose_name=_("板块")
     )
-    name = models.CharField("举措", max_length=100)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    leader = account_field("包保领导", responsible=True)
-    department = department_field("责任部门")
-    weight = models.DecimalField("权重", **WEIGHT)
+    name = models.CharField(_("举措"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    leader = account_field(_("包保领导"), responsible=True)
+    department = department_field(_("责任部门"))
+    weight = models.DecimalField(_("权重"), **WEIGHT)
     context = models.TextField(
-        "背景与往年成效", blank=True, help_text="往年已完成的事实等背景，不计入本年度指标"
+        _("背景与往年成效"), blank=True, help_text=_("往年已完成的事实等背景，不计入本年度指标")
     )
-    note = models.TextField("说明", blank=True)
+    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = "举措"
-        verbose_name_plural = "举措"
+        verbose_name = _("举措")
+        verbose_name_plural = _("举措")
         ordering = ["theme", "order", "id"]
 
     def __str__(self):
@@ -134,39 +135,41 @@ class Measure(TownScopedModel):
 
 class Target(TownScopedModel):
     measure = models.ForeignKey(
-        Measure, on_delete=models.PROTECT, related_name="targets", verbose_name="举措"
+        Measure, on_delete=models.PROTECT, related_name="targets", verbose_name=_("举措")
     )
-    name = models.CharField("指标", max_length=120)
-    unit = models.CharField("单位", max_length=20, blank=True)
+    name = models.CharField(_("指标"), max_length=120)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
     target_value = models.DecimalField(
-        "目标值",
+        _("目标值"),
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0), "目标值不能为负数")],
     )
     comparison = models.CharField(
-        "比较方式", max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
+        _("比较方式"), max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
     )
     indicator_key = models.CharField(
-        "计算指标",
+        _("计算指标"),
         max_length=80,
         blank=True,
-        help_text="留空表示手工填报进度；选择后实际值由业务台账自动计算",
+        help_text=_("留空表示手工填报进度；选择后实际值由业务台账自动计算"),
     )
-    indicator_params = models.JSONField("指标参数", default=dict, blank=True)
-    weight = models.DecimalField("权重", **WEIGHT)
-    leader = account_field("包保领导", responsible=True)
-    department = department_field("责任部门")
-    curve = models.CharField("进度曲线", max_length=10, choices=Curve.choices, default=Curve.LINEAR)
+    indicator_params = models.JSONField(_("指标参数"), default=dict, blank=True)
+    weight = models.DecimalField(_("权重"), **WEIGHT)
+    leader = account_field(_("包保领导"), responsible=True)
+    department = department_field(_("责任部门"))
+    curve = models.CharField(
+        _("进度曲线"), max_length=10, choices=Curve.choices, default=Curve.LINEAR
+    )
     curve_shares = models.JSONField(
-        "月度累计进度（%）",
+        _("月度累计进度（%）"),
         default=list,
         blank=True,
-        help_text="自定义曲线：12个月末累计应完成的百分比，如 5,10,…,100",
+        help_text=_("自定义曲线：12个月末累计应完成的百分比，如 5,10,…,100"),
     )
-    deadline = models.DateField("完成时限", null=True, blank=True, help_text="默认为年底")
+    deadline = models.DateField(_("完成时限"), null=True, blank=True, help_text=_("默认为年底"))
     yellow_margin = models.DecimalField(
-        "黄灯容差（百分点）",
+        _("黄灯容差（百分点）"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(10),
@@ -174,18 +177,18 @@ class Target(TownScopedModel):
             MinValueValidator(Decimal(0), "黄灯容差应在0—100之间"),
             MaxValueValidator(Decimal(100), "黄灯容差应在0—100之间"),
         ],
-        help_text="落后于时序进度不足该百分点（以目标值计）为黄灯，达到或超过为红灯",
+        help_text=_("落后于时序进度不足该百分点（以目标值计）为黄灯，达到或超过为红灯"),
     )
     report_frequency = models.CharField(
-        "填报频次", max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+        _("填报频次"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    is_demo = models.BooleanField("演示数据", default=False)
-    note = models.TextField("说明", blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = "目标指标"
-        verbose_name_plural = "目标指标"
+        verbose_name = _("目标指标")
+        verbose_name_plural = _("目标指标")
         ordering = ["measure", "order", "id"]
 
     def __str__(self):
@@ -239,22 +242,22 @@ class ProgressReport(TownScopedModel):
     """A manual progress report: the cumulative value reached by `date` (累计完成)."""
 
     target = models.ForeignKey(
-        Target, on_delete=models.PROTECT, related_name="reports", verbose_name="指标"
+        Target, on_delete=models.PROTECT, related_name="reports", verbose_name=_("指标")
     )
-    date = models.DateField("填报日期", default=timezone.localdate)
+    date = models.DateField(_("填报日期"), default=timezone.localdate)
     value = models.DecimalField(
-        "累计完成值",
+        _("累计完成值"),
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0), "完成值不能为负数")],
     )
-    note = models.TextField("进展说明", blank=True)
-    reported_by = account_field("填报人", responsible=True)
-    is_demo = models.BooleanField("演示数据", default=False)
+    note = models.TextField(_("进展说明"), blank=True)
+    reported_by = account_field(_("填报人"), responsible=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
-        verbose_name = "进度填报"
-        verbose_name_plural = "进度填报"
+        verbose_name = _("进度填报")
+        verbose_name_plural = _("进度填报")
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["target", "date"], name="plan_report_target_date")]
 
@@ -277,19 +280,19 @@ class MonthStatus(models.Model):
 
     town = models.ForeignKey("core.Town", on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey(
-        Target, on_delete=models.CASCADE, related_name="month_statuses", verbose_name="指标"
+        Target, on_delete=models.CASCADE, related_name="month_statuses", verbose_name=_("指标")
     )
-    year = models.PositiveSmallIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份")
-    status = models.CharField("状态", max_length=6, choices=Light.choices)
-    raw_status = models.CharField("未经追赶规则的状态", max_length=6, choices=Light.choices)
-    actual = models.DecimalField("月末实际值", max_digits=14, decimal_places=2, null=True)
-    expected = models.DecimalField("月末应完成值", max_digits=14, decimal_places=2, null=True)
-    frozen_at = models.DateTimeField("冻结时间", default=timezone.now)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    status = models.CharField(_("状态"), max_length=6, choices=Light.choices)
+    raw_status = models.CharField(_("未经追赶规则的状态"), max_length=6, choices=Light.choices)
+    actual = models.DecimalField(_("月末实际值"), max_digits=14, decimal_places=2, null=True)
+    expected = models.DecimalField(_("月末应完成值"), max_digits=14, decimal_places=2, null=True)
+    frozen_at = models.DateTimeField(_("冻结时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "月度状态"
-        verbose_name_plural = "月度状态"
+        verbose_name = _("月度状态")
+        verbose_name_plural = _("月度状态")
         ordering = ["target", "year", "month"]
         constraints = [
             models.UniqueConstraint(
@@ -302,18 +305,18 @@ class MonthStatus(models.Model):
 
 
 class TaskSource(models.TextChoices):
-    PLAN = "plan", "工作计划"
-    MEETING = "meeting", "会议决定"
-    INSTRUCTION = "instruction", "领导批示"
+    PLAN = "plan", _("工作计划")
+    MEETING = "meeting", _("会议决定")
+    INSTRUCTION = "instruction", _("领导批示")
 
 
 class TaskStatus(models.TextChoices):
-    ASSIGNED = "assigned", "已交办"
-    SIGNED = "signed", "已签收"
-    IN_PROGRESS = "in_progress", "办理中"
-    RETURNED = "returned", "已退办"
-    COMPLETED = "completed", "已办结"
-    CLOSED = "closed", "已销号"
+    ASSIGNED = "assigned", _("已交办")
+    SIGNED = "signed", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RETURNED = "returned", _("已退办")
+    COMPLETED = "completed", _("已办结")
+    CLOSED = "closed", _("已销号")
 
 
 OPEN_STATUSES = (
@@ -327,13 +330,13 @@ OPEN_STATUSES = (
 class Task(TownScopedModel):
     """A supervised task (督办事项)."""
 
-    title = models.CharField("督办事项", max_length=200)
-    description = models.TextField("具体要求", blank=True)
+    title = models.CharField(_("督办事项"), max_length=200)
+    description = models.TextField(_("具体要求"), blank=True)
     source = models.CharField(
-        "来源", max_length=12, choices=TaskSource.choices, default=TaskSource.PLAN
+        _("来源"), max_length=12, choices=TaskSource.choices, default=TaskSource.PLAN
     )
     source_note = models.CharField(
-        "来源说明", max_length=200, blank=True, help_text="会议名称、批示文号等"
+        _("来源说明"), max_length=200, blank=True, help_text=_("会议名称、批示文号等")
     )
     plan = models.ForeignKey(
         Plan,
@@ -341,7 +344,7 @@ class Task(TownScopedModel):
         null=True,
         blank=True,
         related_name="tasks",
-        verbose_name="计划",
+        verbose_name=_("计划"),
     )
     target = models.ForeignKey(
         Target,
@@ -349,30 +352,32 @@ class Task(TownScopedModel):
         null=True,
         blank=True,
         related_name="tasks",
-        verbose_name="关联指标",
+        verbose_name=_("关联指标"),
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="交办人",
+        verbose_name=_("交办人"),
     )
-    assignee_department = department_field("承办部门")
-    assignee = account_field("承办人", responsible=True)
-    assigned_on = models.DateField("交办日期", default=timezone.localdate)
-    deadline = models.DateField("办理时限")
+    assignee_department = department_field(_("承办部门"))
+    assignee = account_field(_("承办人"), responsible=True)
+    assigned_on = models.DateField(_("交办日期"), default=timezone.localdate)
+    deadline = models.DateField(_("办理时限"))
     status = models.CharField(
-        "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
+        _("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )
-    pending_extension_date = models.DateField("申请延期至", null=True, blank=True, editable=False)
-    pending_extension_reason = models.TextField("延期理由", blank=True, editable=False)
-    completed_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
-    is_demo = models.BooleanField("演示数据", default=False)
+    pending_extension_date = models.DateField(
+        _("申请延期至"), null=True, blank=True, editable=False
+    )
+    pending_extension_reason = models.TextField(_("延期理由"), blank=True, editable=False)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
-        verbose_name = "督办任务"
-        verbose_name_plural = "督办任务"
+        verbose_name = _("督办任务")
+        verbose_name_plural = _("督办任务")
         ordering = ["deadline", "id"]
         indexes = [models.Index(fields=["town", "status", "deadline"], name="plan_task_open")]
 
@@ -385,15 +390,15 @@ class Task(TownScopedModel):
 
 
 class TaskEventKind(models.TextChoices):
-    ASSIGN = "assign", "交办"
-    SIGN = "sign", "签收"
-    REPORT = "report", "反馈进展"
-    COMPLETE = "complete", "办结"
-    CLOSE = "close", "销号"
-    RETURN = "return", "退办"
-    EXTEND_REQUEST = "extend", "申请延期"
-    EXTEND_APPROVE = "extend_ok", "同意延期"
-    EXTEND_REJECT = "extend_no", "驳回延期"
+    ASSIGN = "assign", _("交办")
+    SIGN = "sign", _("签收")
+    REPORT = "report", _("反馈进展")
+    COMPLETE = "complete", _("办结")
+    CLOSE = "close", _("销号")
+    RETURN = "return", _("退办")
+    EXTEND_REQUEST = "extend", _("申请延期")
+    EXTEND_APPROVE = "extend_ok", _("同意延期")
+    EXTEND_REJECT = "extend_no", _("驳回延期")
 
 
 class TaskEvent(models.Model):
@@ -401,17 +406,17 @@ class TaskEvent(models.Model):
 
     town = models.ForeignKey("core.Town", on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="events", verbose_name="任务"
+        Task, on_delete=models.CASCADE, related_name="events", verbose_name=_("任务")
     )
-    kind = models.CharField("环节", max_length=10, choices=TaskEventKind.choices)
-    time = models.DateTimeField("时间", default=timezone.now)
-    actor = account_field("操作人", responsible=False)
-    note = models.TextField("说明", blank=True)
-    new_deadline = models.DateField("时限", null=True, blank=True)
+    kind = models.CharField(_("环节"), max_length=10, choices=TaskEventKind.choices)
+    time = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = account_field(_("操作人"), responsible=False)
+    note = models.TextField(_("说明"), blank=True)
+    new_deadline = models.DateField(_("时限"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "督办环节"
-        verbose_name_plural = "督办环节"
+        verbose_name = _("督办环节")
+        verbose_name_plural = _("督办环节")
         ordering = ["time", "id"]
 
     def __str__(self):

@@ -7,6 +7,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.core.registry import NavItem, Resource, register, register_nav
@@ -203,7 +204,7 @@ plan_resource = register(
         form_class=PlanForm,
         detail_template="plan/partials/plan_detail.html",
         default_sort="-year",
-        nav=NavItem("plan", "年度计划", "plan:plan_list", "journal-text", 15),
+        nav=NavItem("plan", _("年度计划"), "plan:plan_list", "journal-text", 15),
     )
 )
 
@@ -275,7 +276,7 @@ target_resource = register(
         ledger=TargetLedger,
         select_related=["measure", "leader", "department"],
         detail_template="plan/partials/target_detail.html",
-        nav=NavItem("plan", "目标指标", "plan:target_list", "bullseye", 20),
+        nav=NavItem("plan", _("目标指标"), "plan:target_list", "bullseye", 20),
     )
 )
 
@@ -291,7 +292,7 @@ report_resource = register(
         select_related=["target", "reported_by"],
         default_sort="-date",
         ledger=ProgressReportLedger,
-        nav=NavItem("plan", "进度填报", "plan:progressreport_list", "pencil-square", 25),
+        nav=NavItem("plan", _("进度填报"), "plan:progressreport_list", "pencil-square", 25),
     )
 )
 
@@ -333,16 +334,16 @@ task_resource = register(
         add_permission=services.can_assign,
         select_related=["assignee", "assignee_department", "assigned_by"],
         detail_template="plan/partials/task_detail.html",
-        nav=NavItem("plan", "督办任务", "plan:task_list", "flag", 30),
+        nav=NavItem("plan", _("督办任务"), "plan:task_list", "flag", 30),
     )
 )
 
 for _item in (
-    NavItem("plan", "挂图作战", "plan:board", "grid-3x3-gap", 5),
-    NavItem("plan", "大屏", "plan:bigscreen", "display", 6),
+    NavItem("plan", _("挂图作战"), "plan:board", "grid-3x3-gap", 5),
+    NavItem("plan", _("大屏"), "plan:bigscreen", "display", 6),
     NavItem(
         "plan",
-        "我的待办",
+        _("我的待办"),
         "plan:my_tasks",
         "list-check",
         35,

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.base import LiveManager, TownScopedModel
 from zhenwu.core.fields import account_field, department_field, person_name_field, village_field
@@ -59,11 +60,11 @@ AREA = dict(
 
 
 class ProjectStatus(models.TextChoices):
-    PLANNING = "planning", "谋划"
-    PREPARING = "preparing", "前期"
-    BUILDING = "building", "在建"
-    COMPLETED = "completed", "竣工"
-    OPERATING = "operating", "投产"
+    PLANNING = "planning", _("谋划")
+    PREPARING = "preparing", _("前期")
+    BUILDING = "building", _("在建")
+    COMPLETED = "completed", _("竣工")
+    OPERATING = "operating", _("投产")
 
 
 # Statuses at or after the start of construction (for counts and the 三未 rules).
@@ -72,16 +73,16 @@ FINISHED_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.OPERATING)
 
 
 class FarmlandBuildType(models.TextChoices):
-    NEW = "new", "新建"
-    UPGRADE = "upgrade", "改造提升"
+    NEW = "new", _("新建")
+    UPGRADE = "upgrade", _("改造提升")
 
 
 class FarmlandMappingStatus(models.TextChoices):
     """上图入库: the project's parcels drawn on the national farmland map and filed."""
 
-    UNMAPPED = "unmapped", "未上图"
-    MAPPED = "mapped", "已上图"
-    STORED = "stored", "已入库"
+    UNMAPPED = "unmapped", _("未上图")
+    MAPPED = "mapped", _("已上图")
+    STORED = "stored", _("已入库")
 
 
 # The eight work areas of a 高标准农田 project (田、土、水、路、林、电、技、管): field name, short
@@ -99,13 +100,13 @@ FARMLAND_WORKS = [
 
 
 class ProblemLevel(models.TextChoices):
-    TOWN = "town", "镇级协调"
-    CITY = "city", "提请市级协调"
+    TOWN = "town", _("镇级协调")
+    CITY = "city", _("提请市级协调")
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", "未销号"
-    CLOSED = "closed", "已销号"
+    OPEN = "open", _("未销号")
+    CLOSED = "closed", _("已销号")
 
 
 # The categories every town starts with (`services.ensure_categories`); admins may add more.
@@ -124,14 +125,14 @@ class ProjectCategory(TownScopedModel):
     scope_module = "projects"
 
     key = models.SlugField(
-        "代码", max_length=30, help_text="英文代码，指标按此筛选，如 key、livelihood"
+        _("代码"), max_length=30, help_text=_("英文代码，指标按此筛选，如 key、livelihood")
     )
-    label = models.CharField("名称", max_length=30)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    label = models.CharField(_("名称"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "项目类别"
-        verbose_name_plural = "项目类别"
+        verbose_name = _("项目类别")
+        verbose_name_plural = _("项目类别")
         ordering = ["town", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -151,9 +152,9 @@ class Project(TownScopedModel):
 
     village_path = "village"
 
-    name = models.CharField("项目名称", max_length=100)
+    name = models.CharField(_("项目名称"), max_length=100)
     category = models.ForeignKey(
-        ProjectCategory, on_delete=models.PROTECT, related_name="projects", verbose_name="类别"
+        ProjectCategory, on_delete=models.PROTECT, related_name="projects", verbose_name=_("类别")
     )
     investment = models.ForeignKey(
         "investment.Investment",
@@ -161,10 +162,10 @@ class Project(TownScopedModel):
         null=True,
         blank=True,
         related_name="projects",
-        verbose_name="关联招商项目",
+        verbose_name=_("关联招商项目"),
     )
     year = models.PositiveSmallIntegerField(
-        "建设年度",
+        _("建设年度"),
         null=True,
         blank=True,
         validators=[
@@ -173,42 +174,42 @@ class Project(TownScopedModel):
         ],
     )
     status = models.CharField(
-        "状态", max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNING
+        _("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNING
     )
-    total_investment = models.DecimalField("计划总投资（万元）", **AMOUNT)
-    annual_investment = models.DecimalField("年度计划投资（万元）", **AMOUNT)
-    completed_investment = models.DecimalField("累计完成投资（万元）", **AMOUNT)
-    location = models.CharField("建设地点", max_length=100, blank=True)
+    total_investment = models.DecimalField(_("计划总投资（万元）"), **AMOUNT)
+    annual_investment = models.DecimalField(_("年度计划投资（万元）"), **AMOUNT)
+    completed_investment = models.DecimalField(_("累计完成投资（万元）"), **AMOUNT)
+    location = models.CharField(_("建设地点"), max_length=100, blank=True)
     village = village_field(related_name="projects")
-    leader = account_field("包保领导", responsible=True, related_name="led_projects")
-    leader_name = person_name_field("包保领导")
-    department = department_field("责任单位", related_name="projects")
+    leader = account_field(_("包保领导"), responsible=True, related_name="led_projects")
+    leader_name = person_name_field(_("包保领导"))
+    department = department_field(_("责任单位"), related_name="projects")
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="project_teams",
-        verbose_name="专班成员",
+        verbose_name=_("专班成员"),
     )
     plan_text = models.TextField(
-        "推进方案", blank=True, help_text="一项目一方案：建设内容、推进措施、时间节点"
+        _("推进方案"), blank=True, help_text=_("一项目一方案：建设内容、推进措施、时间节点")
     )
-    approved_on = models.DateField("立项日期", null=True, blank=True)
-    planned_start = models.DateField("计划开工", null=True, blank=True)
-    planned_finish = models.DateField("计划竣工", null=True, blank=True)
-    actual_start = models.DateField("实际开工", null=True, blank=True)
+    approved_on = models.DateField(_("立项日期"), null=True, blank=True)
+    planned_start = models.DateField(_("计划开工"), null=True, blank=True)
+    planned_finish = models.DateField(_("计划竣工"), null=True, blank=True)
+    actual_start = models.DateField(_("实际开工"), null=True, blank=True)
     building_since = models.DateField(
-        "主体施工开始", null=True, blank=True, help_text="实质性建设（主体工程）开始日期"
+        _("主体施工开始"), null=True, blank=True, help_text=_("实质性建设（主体工程）开始日期")
     )
-    actual_finish = models.DateField("实际竣工", null=True, blank=True)
+    actual_finish = models.DateField(_("实际竣工"), null=True, blank=True)
     deadline = models.DateField(
-        "完成时限", null=True, blank=True, help_text="倒排工期的截止日期（最晚竣工日）"
+        _("完成时限"), null=True, blank=True, help_text=_("倒排工期的截止日期（最晚竣工日）")
     )
-    is_demo = models.BooleanField("演示数据", default=False)
-    note = models.TextField("备注", blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "项目"
-        verbose_name_plural = "项目"
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
         ordering = ["town", "category__order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -252,51 +253,54 @@ class FarmlandDetail(TownScopedModel):
     objects = ProjectChildManager()
 
     project = models.OneToOneField(
-        Project, on_delete=models.CASCADE, related_name="farmland", verbose_name="项目"
+        Project, on_delete=models.CASCADE, related_name="farmland", verbose_name=_("项目")
     )
-    approval_no = models.CharField("批复文号", max_length=100, blank=True)
+    approval_no = models.CharField(_("批复文号"), max_length=100, blank=True)
     build_type = models.CharField(
-        "建设类型", max_length=10, choices=FarmlandBuildType.choices, default=FarmlandBuildType.NEW
+        _("建设类型"),
+        max_length=10,
+        choices=FarmlandBuildType.choices,
+        default=FarmlandBuildType.NEW,
     )
-    area_mu = models.DecimalField("建设面积（亩）", **AREA)
-    water_saving_mu = models.DecimalField("高效节水灌溉面积（亩）", **AREA)
-    new_farmland_mu = models.DecimalField("新增耕地（亩）", **AREA)
-    fiscal_funds = models.DecimalField("财政资金（万元）", **AMOUNT)
+    area_mu = models.DecimalField(_("建设面积（亩）"), **AREA)
+    water_saving_mu = models.DecimalField(_("高效节水灌溉面积（亩）"), **AREA)
+    new_farmland_mu = models.DecimalField(_("新增耕地（亩）"), **AREA)
+    fiscal_funds = models.DecimalField(_("财政资金（万元）"), **AMOUNT)
     # 资金来源 (the 财政资金 above is the fiscal total; its parts and the non-fiscal money).
-    central_funds = models.DecimalField("其中：中央财政（万元）", **AMOUNT)
-    provincial_funds = models.DecimalField("其中：省级财政（万元）", **AMOUNT)
-    local_funds = models.DecimalField("其中：市县财政（万元）", **AMOUNT)
-    social_funds = models.DecimalField("社会资本及自筹（万元）", **AMOUNT)
+    central_funds = models.DecimalField(_("其中：中央财政（万元）"), **AMOUNT)
+    provincial_funds = models.DecimalField(_("其中：省级财政（万元）"), **AMOUNT)
+    local_funds = models.DecimalField(_("其中：市县财政（万元）"), **AMOUNT)
+    social_funds = models.DecimalField(_("社会资本及自筹（万元）"), **AMOUNT)
     # 八大建设内容：田、土、水、路、林、电、技、管 (content and quantity, as the office writes it).
-    work_tian = models.CharField("田（田块整治）", max_length=200, blank=True)
-    work_tu = models.CharField("土（土壤改良）", max_length=200, blank=True)
-    work_shui = models.CharField("水（灌溉排水）", max_length=200, blank=True)
-    work_lu = models.CharField("路（田间道路）", max_length=200, blank=True)
-    work_lin = models.CharField("林（农田防护）", max_length=200, blank=True)
-    work_dian = models.CharField("电（农田输配电）", max_length=200, blank=True)
-    work_ji = models.CharField("技（科技服务）", max_length=200, blank=True)
-    work_guan = models.CharField("管（建后管护）", max_length=200, blank=True)
-    design_approval_no = models.CharField("初步设计批复文号", max_length=100, blank=True)
-    design_approved_on = models.DateField("初步设计批复日期", null=True, blank=True)
-    contractor = models.CharField("施工单位", max_length=100, blank=True)
-    supervisor = models.CharField("监理单位", max_length=100, blank=True)
+    work_tian = models.CharField(_("田（田块整治）"), max_length=200, blank=True)
+    work_tu = models.CharField(_("土（土壤改良）"), max_length=200, blank=True)
+    work_shui = models.CharField(_("水（灌溉排水）"), max_length=200, blank=True)
+    work_lu = models.CharField(_("路（田间道路）"), max_length=200, blank=True)
+    work_lin = models.CharField(_("林（农田防护）"), max_length=200, blank=True)
+    work_dian = models.CharField(_("电（农田输配电）"), max_length=200, blank=True)
+    work_ji = models.CharField(_("技（科技服务）"), max_length=200, blank=True)
+    work_guan = models.CharField(_("管（建后管护）"), max_length=200, blank=True)
+    design_approval_no = models.CharField(_("初步设计批复文号"), max_length=100, blank=True)
+    design_approved_on = models.DateField(_("初步设计批复日期"), null=True, blank=True)
+    contractor = models.CharField(_("施工单位"), max_length=100, blank=True)
+    supervisor = models.CharField(_("监理单位"), max_length=100, blank=True)
     # 开工 is the project's own 实际开工 (Project.actual_start); the later stages live here.
-    completed_on = models.DateField("完工日期", null=True, blank=True)
-    county_checked_on = models.DateField("县级初验日期", null=True, blank=True)
-    accepted_on = models.DateField("竣工验收日期", null=True, blank=True)
+    completed_on = models.DateField(_("完工日期"), null=True, blank=True)
+    county_checked_on = models.DateField(_("县级初验日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("竣工验收日期"), null=True, blank=True)
     mapping_status = models.CharField(
-        "上图入库状态",
+        _("上图入库状态"),
         max_length=10,
         choices=FarmlandMappingStatus.choices,
         default=FarmlandMappingStatus.UNMAPPED,
     )
-    mapped_on = models.DateField("上图入库日期", null=True, blank=True)
-    keeper = models.CharField("管护主体", max_length=100, blank=True)
-    has_sign_board = models.BooleanField("已设公示牌", default=False)
+    mapped_on = models.DateField(_("上图入库日期"), null=True, blank=True)
+    keeper = models.CharField(_("管护主体"), max_length=100, blank=True)
+    has_sign_board = models.BooleanField(_("已设公示牌"), default=False)
 
     class Meta:
-        verbose_name = "高标准农田信息"
-        verbose_name_plural = "高标准农田信息"
+        verbose_name = _("高标准农田信息")
+        verbose_name_plural = _("高标准农田信息")
 
     def __str__(self):
         return f"{self.project} 农田信息"
@@ -365,23 +369,26 @@ class Milestone(TownScopedModel):
     objects = ProjectChildManager()
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name="项目"
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("项目")
     )
-    name = models.CharField("节点名称", max_length=60)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("节点名称"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
     duration = models.PositiveIntegerField(
-        "工期", default=1, help_text="工作日（勾选「按日历天」则为日历天）；0 表示里程碑"
+        _("工期"), default=1, help_text=_("工作日（勾选「按日历天」则为日历天）；0 表示里程碑")
     )
     calendar_days = models.BooleanField(
-        "按日历天", default=False, help_text="如公示期、养护期等按自然日计算的工期"
+        _("按日历天"), default=False, help_text=_("如公示期、养护期等按自然日计算的工期")
     )
     fixed_start = models.DateField(
-        "固定开始日期", null=True, blank=True, help_text="必须在此日开始（如上级定的开工仪式）"
+        _("固定开始日期"),
+        null=True,
+        blank=True,
+        help_text=_("必须在此日开始（如上级定的开工仪式）"),
     )
-    actual_start = models.DateField("实际开始", null=True, blank=True)
-    actual_finish = models.DateField("实际完成", null=True, blank=True)
+    actual_start = models.DateField(_("实际开始"), null=True, blank=True)
+    actual_finish = models.DateField(_("实际完成"), null=True, blank=True)
     percent_complete = models.DecimalField(
-        "完成百分比",
+        _("完成百分比"),
         max_digits=5,
         decimal_places=1,
         default=Decimal(0),
@@ -390,11 +397,11 @@ class Milestone(TownScopedModel):
             MaxValueValidator(Decimal(100), "完成百分比应在0—100之间"),
         ],
     )
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "节点"
-        verbose_name_plural = "节点"
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
         ordering = ["project", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -436,16 +443,19 @@ class MilestoneDependency(TownScopedModel):
     objects = DependencyManager()
 
     predecessor = models.ForeignKey(
-        Milestone, on_delete=models.CASCADE, related_name="successor_links", verbose_name="前置节点"
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+        verbose_name=_("前置节点"),
     )
     successor = models.ForeignKey(
         Milestone,
         on_delete=models.CASCADE,
         related_name="predecessor_links",
-        verbose_name="后续节点",
+        verbose_name=_("后续节点"),
     )
     lag = models.IntegerField(
-        "间隔（工作日）",
+        _("间隔（工作日）"),
         default=0,
         validators=[
             MinValueValidator(-365, "间隔应在 -365 到 365 个工作日之间"),
@@ -454,8 +464,8 @@ class MilestoneDependency(TownScopedModel):
     )
 
     class Meta:
-        verbose_name = "节点前置关系"
-        verbose_name_plural = "节点前置关系"
+        verbose_name = _("节点前置关系")
+        verbose_name_plural = _("节点前置关系")
         ordering = ["successor", "predecessor"]
         constraints = [
             models.UniqueConstraint(
@@ -486,19 +496,19 @@ class Baseline(TownScopedModel):
     objects = ProjectChildManager()
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="baselines", verbose_name="项目"
+        Project, on_delete=models.CASCADE, related_name="baselines", verbose_name=_("项目")
     )
-    name = models.CharField("基线名称", max_length=60)
-    taken_on = models.DateField("冻结日期")
-    taken_by = account_field("冻结人", responsible=False)
-    project_start = models.DateField("计划开始")
-    project_finish = models.DateField("计划完成")
+    name = models.CharField(_("基线名称"), max_length=60)
+    taken_on = models.DateField(_("冻结日期"))
+    taken_by = account_field(_("冻结人"), responsible=False)
+    project_start = models.DateField(_("计划开始"))
+    project_finish = models.DateField(_("计划完成"))
     # {milestone id (str): {"name", "start", "finish"}} — dates ISO
-    data = models.JSONField("节点计划", default=dict)
+    data = models.JSONField(_("节点计划"), default=dict)
 
     class Meta:
-        verbose_name = "计划基线"
-        verbose_name_plural = "计划基线"
+        verbose_name = _("计划基线")
+        verbose_name_plural = _("计划基线")
         ordering = ["project", "-taken_on", "-id"]
 
     def __str__(self):
@@ -518,12 +528,12 @@ class WeeklyReport(TownScopedModel):
     objects = ProjectChildManager()
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="weekly_reports", verbose_name="项目"
+        Project, on_delete=models.CASCADE, related_name="weekly_reports", verbose_name=_("项目")
     )
-    week = models.DateField("周次（周一）", help_text="填写该周任意一天，保存为该周周一")
-    text = models.TextField("本周进展")
+    week = models.DateField(_("周次（周一）"), help_text=_("填写该周任意一天，保存为该周周一"))
+    text = models.TextField(_("本周进展"))
     percent = models.DecimalField(
-        "形象进度（%）",
+        _("形象进度（%）"),
         max_digits=5,
         decimal_places=1,
         default=Decimal(0),
@@ -532,12 +542,12 @@ class WeeklyReport(TownScopedModel):
             MaxValueValidator(Decimal(100), "形象进度应在0—100之间"),
         ],
     )
-    investment_completed = models.DecimalField("累计完成投资（万元）", **AMOUNT)
-    reporter = account_field("填报人", responsible=False)
+    investment_completed = models.DecimalField(_("累计完成投资（万元）"), **AMOUNT)
+    reporter = account_field(_("填报人"), responsible=False)
 
     class Meta:
-        verbose_name = "周调度"
-        verbose_name_plural = "周调度"
+        verbose_name = _("周调度")
+        verbose_name_plural = _("周调度")
         ordering = ["-week", "project"]
         constraints = [
             models.UniqueConstraint(
@@ -575,24 +585,24 @@ class Problem(TownScopedModel):
     objects = ProjectChildManager()
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="problems", verbose_name="项目"
+        Project, on_delete=models.CASCADE, related_name="problems", verbose_name=_("项目")
     )
-    description = models.TextField("问题描述")
-    owner = account_field("责任人", responsible=True, related_name="owned_problems")
-    raised_on = models.DateField("提出日期")
-    deadline = models.DateField("解决时限", null=True, blank=True)
+    description = models.TextField(_("问题描述"))
+    owner = account_field(_("责任人"), responsible=True, related_name="owned_problems")
+    raised_on = models.DateField(_("提出日期"))
+    deadline = models.DateField(_("解决时限"), null=True, blank=True)
     level = models.CharField(
-        "协调层级", max_length=10, choices=ProblemLevel.choices, default=ProblemLevel.TOWN
+        _("协调层级"), max_length=10, choices=ProblemLevel.choices, default=ProblemLevel.TOWN
     )
     status = models.CharField(
-        "状态", max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+        _("状态"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
-    resolution = models.TextField("解决情况", blank=True)
-    closed_on = models.DateField("销号日期", null=True, blank=True)
+    resolution = models.TextField(_("解决情况"), blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "问题"
-        verbose_name_plural = "问题清单"
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题清单")
         ordering = ["status", "deadline", "id"]
 
     def __str__(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import scoping
 from zhenwu.core.forms import ResourceForm
@@ -171,7 +172,7 @@ project_resource = register(
         default_sort=None,
         ledger=ProjectLedger,
         form_class=ProjectForm,
-        nav=NavItem("economy", "重点项目", "projects:project_list", "kanban", 30),
+        nav=NavItem("economy", _("重点项目"), "projects:project_list", "kanban", 30),
         detail_template="projects/partials/project_detail.html",
         list_template="projects/project_list.html",
     )
@@ -219,7 +220,9 @@ problem_resource = register(
         form_fields=ProblemForm.Meta.fields,
         select_related=["project", "owner"],
         form_class=ProblemForm,
-        nav=NavItem("economy", "项目问题清单", "projects:problem_list", "exclamation-triangle", 33),
+        nav=NavItem(
+            "economy", _("项目问题清单"), "projects:problem_list", "exclamation-triangle", 33
+        ),
     )
 )
 
@@ -233,7 +236,7 @@ weekly_resource = register(
         form_fields=WeeklyReportForm.Meta.fields,
         select_related=["project", "reporter"],
         form_class=WeeklyReportForm,
-        nav=NavItem("economy", "项目周调度", "projects:weeklyreport_list", "calendar-check", 34),
+        nav=NavItem("economy", _("项目周调度"), "projects:weeklyreport_list", "calendar-check", 34),
     )
 )
 
@@ -258,7 +261,7 @@ category_resource = register(
 )
 
 for item in [
-    NavItem("economy", "项目挂图（甘特图）", "projects:wall_gantt", "bar-chart-steps", 31),
-    NavItem("economy", "项目三未清单", "projects:sanwei", "list-check", 32),
+    NavItem("economy", _("项目挂图（甘特图）"), "projects:wall_gantt", "bar-chart-steps", 31),
+    NavItem("economy", _("项目三未清单"), "projects:sanwei", "list-check", 32),
 ]:
     register_nav(item)

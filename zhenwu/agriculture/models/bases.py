@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.agriculture import rules_bases as rules
 from zhenwu.core.base import TownScopedModel
@@ -27,28 +28,28 @@ __all__ = ["Base", "Crop", "OperatorKind", "OutputUnit", "SalesChannel", "Season
 
 
 class OperatorKind(models.TextChoices):
-    ENTERPRISE = "enterprise", "企业"
-    COOPERATIVE = "cooperative", "农民专业合作社"
-    FAMILY_FARM = "family_farm", "家庭农场"
-    HOUSEHOLD = "household", "种养大户（农户）"
-    COLLECTIVE = "collective", "村集体经济组织"
+    ENTERPRISE = "enterprise", _("企业")
+    COOPERATIVE = "cooperative", _("农民专业合作社")
+    FAMILY_FARM = "family_farm", _("家庭农场")
+    HOUSEHOLD = "household", _("种养大户（农户）")
+    COLLECTIVE = "collective", _("村集体经济组织")
 
 
 class OutputUnit(models.TextChoices):
-    KG = "kg", "千克"
-    TON = "t", "吨"
+    KG = "kg", _("千克")
+    TON = "t", _("吨")
 
 
 class Crop(TownScopedModel):
     """作物/产品. Each town keeps its own list; a clerk adds one on the page."""
 
-    name = models.CharField("作物/产品", max_length=30)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    note = models.CharField("说明", max_length=200, blank=True)
+    name = models.CharField(_("作物/产品"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "作物品种"
-        verbose_name_plural = "作物品种"
+        verbose_name = _("作物品种")
+        verbose_name_plural = _("作物品种")
         ordering = ["order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -66,12 +67,12 @@ class Crop(TownScopedModel):
 class SalesChannel(TownScopedModel):
     """销售渠道 (菜篮子, 商超, 电商 …): the town's own list."""
 
-    name = models.CharField("销售渠道", max_length=30)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("销售渠道"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "销售渠道"
-        verbose_name_plural = "销售渠道"
+        verbose_name = _("销售渠道")
+        verbose_name_plural = _("销售渠道")
         ordering = ["order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -92,26 +93,29 @@ _DEC = {"max_digits": 12, "decimal_places": 2}
 class Base(TownScopedModel):
     village_path = "village"
 
-    name = models.CharField("基地名称", max_length=100)
+    name = models.CharField(_("基地名称"), max_length=100)
     crop = models.ForeignKey(
-        Crop, on_delete=models.PROTECT, related_name="bases", verbose_name="作物/产品"
+        Crop, on_delete=models.PROTECT, related_name="bases", verbose_name=_("作物/产品")
     )
     planting_mode = models.CharField(
-        "种养模式", max_length=50, blank=True, help_text="如：林下立体种养、大棚种植、露地种植"
+        _("种养模式"),
+        max_length=50,
+        blank=True,
+        help_text=_("如：林下立体种养、大棚种植、露地种植"),
     )
     area_mu = models.DecimalField(
-        "基地面积（亩）", **_DEC, validators=[MinValueValidator(rules.MIN_AREA)]
+        _("基地面积（亩）"), **_DEC, validators=[MinValueValidator(rules.MIN_AREA)]
     )
-    village = village_field("所在村（社区）")
+    village = village_field(_("所在村（社区）"))
     other_villages = models.ManyToManyField(
         "core.Village",
         blank=True,
         related_name="+",
-        verbose_name="涉及其他村",
-        help_text="基地跨村时选择",
+        verbose_name=_("涉及其他村"),
+        help_text=_("基地跨村时选择"),
     )
     operator_kind = models.CharField(
-        "经营主体类型",
+        _("经营主体类型"),
         max_length=12,
         choices=OperatorKind.choices,
         default=OperatorKind.COOPERATIVE,
@@ -122,30 +126,30 @@ class Base(TownScopedModel):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="经营企业",
-        help_text="经营主体为企业时，从企业名录中选择",
+        verbose_name=_("经营企业"),
+        help_text=_("经营主体为企业时，从企业名录中选择"),
     )
     operator_name = models.CharField(
-        "经营主体名称", max_length=100, blank=True, help_text="合作社、家庭农场或农户的名称"
+        _("经营主体名称"), max_length=100, blank=True, help_text=_("合作社、家庭农场或农户的名称")
     )
-    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     outline = models.TextField(
-        "基地范围（地图边界）", blank=True, help_text="经纬度坐标的边界（GeoJSON 面），可不填"
+        _("基地范围（地图边界）"), blank=True, help_text=_("经纬度坐标的边界（GeoJSON 面），可不填")
     )
     start_year = models.PositiveSmallIntegerField(
-        "建设年份",
+        _("建设年份"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1949), MaxValueValidator(2100)],
     )
-    investment = models.DecimalField("累计投资（万元）", **_DEC, null=True, blank=True)
-    warning = models.TextField("提醒", blank=True, editable=False)
-    note = models.TextField("备注", blank=True)
+    investment = models.DecimalField(_("累计投资（万元）"), **_DEC, null=True, blank=True)
+    warning = models.TextField(_("提醒"), blank=True, editable=False)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "农业基地"
-        verbose_name_plural = "农业基地"
+        verbose_name = _("农业基地")
+        verbose_name_plural = _("农业基地")
         ordering = ["crop__order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -203,45 +207,47 @@ class Season(TownScopedModel):
     village_path = "base__village"
 
     base = models.ForeignKey(
-        Base, on_delete=models.PROTECT, related_name="seasons", verbose_name="基地"
+        Base, on_delete=models.PROTECT, related_name="seasons", verbose_name=_("基地")
     )
-    label = models.CharField("茬口/季别", max_length=30, help_text="如：2025年秋冬茬、2025年度")
-    year = models.PositiveSmallIntegerField("年度", null=True, editable=False)
+    label = models.CharField(
+        _("茬口/季别"), max_length=30, help_text=_("如：2025年秋冬茬、2025年度")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, editable=False)
     planted_area_mu = models.DecimalField(
-        "种植面积（亩）", **_DEC, validators=[MinValueValidator(rules.MIN_AREA)]
+        _("种植面积（亩）"), **_DEC, validators=[MinValueValidator(rules.MIN_AREA)]
     )
-    planting_date = models.DateField("种植日期")
-    harvest_start = models.DateField("采收开始日期", null=True, blank=True)
-    harvest_end = models.DateField("采收结束日期", null=True, blank=True)
+    planting_date = models.DateField(_("种植日期"))
+    harvest_start = models.DateField(_("采收开始日期"), null=True, blank=True)
+    harvest_end = models.DateField(_("采收结束日期"), null=True, blank=True)
     output_amount = models.DecimalField(
-        "产量", max_digits=14, decimal_places=3, null=True, blank=True,
+        _("产量"), max_digits=14, decimal_places=3, null=True, blank=True,
         validators=[MinValueValidator(0)],
     )  # fmt: skip
     output_unit = models.CharField(
-        "产量单位", max_length=2, choices=OutputUnit.choices, default=OutputUnit.KG
+        _("产量单位"), max_length=2, choices=OutputUnit.choices, default=OutputUnit.KG
     )
     output_kg = models.DecimalField(
-        "产量（千克）", max_digits=16, decimal_places=3, null=True, editable=False
+        _("产量（千克）"), max_digits=16, decimal_places=3, null=True, editable=False
     )
     output_value = models.DecimalField(
-        "产值（万元）", **_DEC, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("产值（万元）"), **_DEC, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     sales_channels = models.ManyToManyField(
-        SalesChannel, blank=True, related_name="+", verbose_name="销售渠道"
+        SalesChannel, blank=True, related_name="+", verbose_name=_("销售渠道")
     )
-    jobs_created = models.PositiveIntegerField("带动就业（人）", default=0)
+    jobs_created = models.PositiveIntegerField(_("带动就业（人）"), default=0)
     workers = models.ManyToManyField(
         "labor.Worker",
         blank=True,
         related_name="+",
-        verbose_name="务工人员",
-        help_text="在劳务品牌务工人员名册中登记的，可关联",
+        verbose_name=_("务工人员"),
+        help_text=_("在劳务品牌务工人员名册中登记的，可关联"),
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "基地生产季"
-        verbose_name_plural = "基地生产季"
+        verbose_name = _("基地生产季")
+        verbose_name_plural = _("基地生产季")
         ordering = ["-planting_date", "pk"]
         constraints = [
             models.UniqueConstraint(

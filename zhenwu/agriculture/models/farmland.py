@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.agriculture import rules_farmland as rules
 from zhenwu.core import asof
@@ -37,15 +38,15 @@ __all__ = [
 
 
 class ChiefLevel(models.TextChoices):
-    TOWN = rules.TOWN, "镇级田长"
-    VILLAGE = rules.VILLAGE, "村级田长"
-    GRID = rules.GRID, "网格田管员"
+    TOWN = rules.TOWN, _("镇级田长")
+    VILLAGE = rules.VILLAGE, _("村级田长")
+    GRID = rules.GRID, _("网格田管员")
 
 
 class LandType(models.TextChoices):
-    PADDY = "paddy", "水田"
-    IRRIGATED = "irrigated", "水浇地"
-    DRY = "dry", "旱地"
+    PADDY = "paddy", _("水田")
+    IRRIGATED = "irrigated", _("水浇地")
+    DRY = "dry", _("旱地")
 
 
 class FarmlandSetting(TownScopedModel):
@@ -54,35 +55,35 @@ class FarmlandSetting(TownScopedModel):
     scope_module = "agriculture"
 
     grid_interval_days = models.PositiveSmallIntegerField(
-        "网格田管员巡田周期（天）",
+        _("网格田管员巡田周期（天）"),
         default=rules.DEFAULT_INTERVALS[rules.GRID],
         validators=[MinValueValidator(1)],
     )
     village_interval_days = models.PositiveSmallIntegerField(
-        "村级田长巡田周期（天）",
+        _("村级田长巡田周期（天）"),
         default=rules.DEFAULT_INTERVALS[rules.VILLAGE],
         validators=[MinValueValidator(1)],
     )
     town_interval_days = models.PositiveSmallIntegerField(
-        "镇级田长巡田周期（天）",
+        _("镇级田长巡田周期（天）"),
         default=rules.DEFAULT_INTERVALS[rules.TOWN],
         validators=[MinValueValidator(1)],
     )
     deadline_overrides = models.JSONField(
-        "整改时限调整（工作日）",
+        _("整改时限调整（工作日）"),
         default=dict,
         blank=True,
-        help_text='按问题类型编码调整整改时限，例如 {"FLH1": 15}',
+        help_text=_('按问题类型编码调整整改时限，例如 {"FLH1": 15}'),
     )
     recurrence_window_days = models.PositiveSmallIntegerField(
-        "反弹认定期（天）",
+        _("反弹认定期（天）"),
         default=365,
-        help_text="销号后多少天内同一图斑同类问题再次发现即为反弹",
+        help_text=_("销号后多少天内同一图斑同类问题再次发现即为反弹"),
     )
 
     class Meta:
-        verbose_name = "田长制设置"
-        verbose_name_plural = "田长制设置"
+        verbose_name = _("田长制设置")
+        verbose_name_plural = _("田长制设置")
         ordering = ["pk"]
 
     def __str__(self):
@@ -118,26 +119,26 @@ class Plot(TownScopedModel):
     village_path = "village"
     scope_module = "agriculture"
 
-    code = models.CharField("图斑编号", max_length=40)
+    code = models.CharField(_("图斑编号"), max_length=40)
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    name = models.CharField("小地名", max_length=60, blank=True)
+    name = models.CharField(_("小地名"), max_length=60, blank=True)
     area_mu = models.DecimalField(
-        "面积（亩）", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+        _("面积（亩）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    is_permanent_basic = models.BooleanField("永久基本农田", default=False)
+    is_permanent_basic = models.BooleanField(_("永久基本农田"), default=False)
     land_type = models.CharField(
-        "地类", max_length=10, choices=LandType.choices, default=LandType.PADDY
+        _("地类"), max_length=10, choices=LandType.choices, default=LandType.PADDY
     )
-    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    outline = models.JSONField("图斑范围（地理坐标）", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    outline = models.JSONField(_("图斑范围（地理坐标）"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "耕地图斑"
-        verbose_name_plural = "耕地图斑"
+        verbose_name = _("耕地图斑")
+        verbose_name_plural = _("耕地图斑")
         ordering = ["village__order", "code", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -171,25 +172,25 @@ class FieldChief(TownScopedModel):
     scope_module = "agriculture"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="账号"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("账号")
     )
-    level = models.CharField("层级", max_length=10, choices=ChiefLevel.choices)
+    level = models.CharField(_("层级"), max_length=10, choices=ChiefLevel.choices)
     villages = models.ManyToManyField(
-        "core.Village", blank=True, related_name="+", verbose_name="负责村（社区）"
+        "core.Village", blank=True, related_name="+", verbose_name=_("负责村（社区）")
     )
     plots = models.ManyToManyField(
         Plot,
         blank=True,
         related_name="+",
-        verbose_name="负责图斑",
-        help_text="网格田管员的网格；不填则为所负责村的全部图斑",
+        verbose_name=_("负责图斑"),
+        help_text=_("网格田管员的网格；不填则为所负责村的全部图斑"),
     )
-    grid = models.CharField("网格", max_length=40, blank=True)
-    is_active = models.BooleanField("在任", default=True)
+    grid = models.CharField(_("网格"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("在任"), default=True)
 
     class Meta:
-        verbose_name = "田长"
-        verbose_name_plural = "田长"
+        verbose_name = _("田长")
+        verbose_name_plural = _("田长")
         ordering = ["level", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -209,20 +210,23 @@ class Patrol(TownScopedModel):
     scope_module = "agriculture"
 
     patroller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="巡田人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("巡田人"),
     )
-    level = models.CharField("层级", max_length=10, choices=ChiefLevel.choices)
-    patrolled_on = models.DateField("巡田日期")
+    level = models.CharField(_("层级"), max_length=10, choices=ChiefLevel.choices)
+    patrolled_on = models.DateField(_("巡田日期"))
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    plots = models.ManyToManyField(Plot, related_name="patrols", verbose_name="巡查图斑")
-    gps_points = models.JSONField("GPS轨迹", default=list, blank=True)
-    note = models.CharField("巡田情况", max_length=300, blank=True)
+    plots = models.ManyToManyField(Plot, related_name="patrols", verbose_name=_("巡查图斑"))
+    gps_points = models.JSONField(_("GPS轨迹"), default=list, blank=True)
+    note = models.CharField(_("巡田情况"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "巡田记录"
-        verbose_name_plural = "巡田记录"
+        verbose_name = _("巡田记录")
+        verbose_name_plural = _("巡田记录")
         ordering = ["-patrolled_on", "-pk"]
         indexes = [models.Index(fields=["town", "patrolled_on"])]
 
@@ -248,30 +252,30 @@ class PatrolFinding(TownScopedModel, Rectifiable):
     scope_module = "agriculture"
 
     patrol = models.ForeignKey(
-        Patrol, on_delete=models.PROTECT, related_name="findings", verbose_name="巡田记录"
+        Patrol, on_delete=models.PROTECT, related_name="findings", verbose_name=_("巡田记录")
     )
     plot = models.ForeignKey(
-        Plot, on_delete=models.PROTECT, related_name="findings", verbose_name="图斑"
+        Plot, on_delete=models.PROTECT, related_name="findings", verbose_name=_("图斑")
     )
     village = models.ForeignKey(
-        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+        "core.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）")
     )
-    category = models.CharField("问题类型", max_length=8, choices=rules.CATEGORY_CHOICES)
+    category = models.CharField(_("问题类型"), max_length=8, choices=rules.CATEGORY_CHOICES)
     area_mu = models.DecimalField(
-        "涉及面积（亩）",
+        _("涉及面积（亩）"),
         max_digits=10,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    action = models.CharField("处置方式", max_length=10, choices=rules.ACTIONS, default="report")
-    note = models.CharField("问题描述", max_length=300, blank=True)
-    found_on = models.DateField("发现日期")
+    action = models.CharField(_("处置方式"), max_length=10, choices=rules.ACTIONS, default="report")
+    note = models.CharField(_("问题描述"), max_length=300, blank=True)
+    found_on = models.DateField(_("发现日期"))
 
     class Meta:
-        verbose_name = "耕地问题"
-        verbose_name_plural = "耕地问题"
+        verbose_name = _("耕地问题")
+        verbose_name_plural = _("耕地问题")
         ordering = ["-found_on", "-pk"]
         indexes = [
             models.Index(fields=["town", "village", "status"]),

@@ -17,7 +17,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
 from django.views import View
 
 from zhenwu.core import scoping, services
@@ -50,9 +49,9 @@ class ResourceView(LoginRequiredMixin, View):
         user = self.request.user
         ctx = {
             "resource": r,
-            "model_name": gettext(r.verbose_name),
+            "model_name": r.verbose_name,
             # A list page is called what the menu calls it (企业名录, not 企业).
-            "list_title": gettext(r.nav.label) if r.nav else gettext(r.verbose_name),
+            "list_title": r.nav.label if r.nav else r.verbose_name,
             "can_add": r.may_add(user),
             "list_url": reverse(r.url_name("list")),
         }
