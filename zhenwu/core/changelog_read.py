@@ -83,9 +83,16 @@ def viewable_records(model, user) -> QuerySet:
 def records_q(user, models_, *, ct_field: str = "content_type", id_field: str = "object_id") -> Q:
     """A Q matching rows whose (ct_field, id_field) names a record of `models_` the user may
     view. One subquery per model, all in one WHERE clause."""
+    from zhenwu.core.models import User
+
     cts = ContentType.objects.get_for_models(*models_)
     q = Q(pk__in=[])
     for model in models_:
+        if model is not User and scoping.views_whole_town(user, model):
+            # Every row of the town, deleted ones included: the rows' own town says it (an
+            # entry, comment or attachment carries its record's town), no subquery needed.
+            q |= Q(**{f"{ct_field}_id": cts[model].pk, "town_id": user.town_id})
+            continue
         q |= Q(
             **{
                 f"{ct_field}_id": cts[model].pk,

@@ -113,11 +113,29 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     return restrict_rows(queryset, user, action)
 
 
+def views_whole_town(user, model) -> bool:
+    """Whether `user` may view every row of `model` in their town, and nothing else: the
+    answer of `restrict()` for VIEW whenever it is just the town (leaders, administrators,
+    staff, inspectors, the city viewer of a town; a village cadre for town-level records and
+    the villages themselves). `restrict_rows` answers from it, and the change-log reader uses
+    it to match such a model's entries by the town they carry instead of by one subquery."""
+    if not _active(user) or user.is_superuser or not user.town_id:
+        return False
+    if getattr(model, "scope_gate", None) is not None or _town_field(model) != "town":
+        return False
+    if user.role == Role.VILLAGE:
+        is_village = model._meta.model_name == "village" and model._meta.app_label == "core"
+        return is_village or not getattr(model, "village_path", None)
+    return True
+
+
 def restrict_rows(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     """`restrict()` by the row's own town and village, without the model's `scope_gate`."""
     if not _active(user):
         return queryset.none()
     model = queryset.model
+    if action == VIEW and views_whole_town(user, model):
+        return queryset.filter(town=user.town_id)
     if action != VIEW and not can_write_model(user, model):
         return queryset.none()
     if user.is_superuser:
