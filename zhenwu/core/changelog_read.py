@@ -87,11 +87,12 @@ def records_q(user, models_, *, ct_field: str = "content_type", id_field: str = 
 
     cts = ContentType.objects.get_for_models(*models_)
     q = Q(pk__in=[])
+    town_wide = []
     for model in models_:
         if model is not User and scoping.views_whole_town(user, model):
             # Every row of the town, deleted ones included: the rows' own town says it (an
             # entry, comment or attachment carries its record's town), no subquery needed.
-            q |= Q(**{f"{ct_field}_id": cts[model].pk, "town_id": user.town_id})
+            town_wide.append(cts[model].pk)
             continue
         q |= Q(
             **{
@@ -99,6 +100,8 @@ def records_q(user, models_, *, ct_field: str = "content_type", id_field: str = 
                 f"{id_field}__in": viewable_records(model, user).values("pk"),
             }
         )
+    if town_wide:
+        q |= Q(**{f"{ct_field}_id__in": sorted(town_wide), "town_id": user.town_id})
     return q
 
 
