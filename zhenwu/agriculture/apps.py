@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgricultureConfig(AppConfig):
@@ -8,7 +9,7 @@ class AgricultureConfig(AppConfig):
 
     name = "zhenwu.agriculture"
     label = "agriculture"
-    verbose_name = "农业农村"
+    verbose_name = _("农业农村")
 
     def ready(self):
         # Registers the resources and ledgers whichever door the process came in by.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.agriculture import rules_farmland as rules
 from zhenwu.agriculture.models.farmland import Plot
@@ -14,29 +15,34 @@ from zhenwu.core.models import Village
 
 class PatrolForm(forms.Form):
     patrolled_on = forms.DateField(
-        label="巡田日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("巡田日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    village = forms.ModelChoiceField(label="村（社区）", queryset=Village.objects.none())
+    village = forms.ModelChoiceField(label=_("村（社区）"), queryset=Village.objects.none())
     plots = forms.ModelMultipleChoiceField(
-        label="巡查图斑", queryset=Plot.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("巡查图斑"), queryset=Plot.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     gps_points = forms.CharField(
-        label="GPS轨迹", required=False, widget=forms.HiddenInput(attrs={"data-gps-track": "1"})
+        label=_("GPS轨迹"), required=False, widget=forms.HiddenInput(attrs={"data-gps-track": "1"})
     )
     note = forms.CharField(
-        label="巡田情况", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("巡田情况"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     finding_plot = forms.ModelChoiceField(
-        label="发现问题的图斑", queryset=Plot.objects.none(), required=False
+        label=_("发现问题的图斑"), queryset=Plot.objects.none(), required=False
     )
     finding_category = forms.ChoiceField(
-        label="问题类型", choices=[("", "（未发现问题）"), *rules.CATEGORY_CHOICES], required=False
+        label=_("问题类型"),
+        choices=[("", _("（未发现问题）")), *rules.CATEGORY_CHOICES],
+        required=False,
     )
-    finding_action = forms.ChoiceField(label="处置方式", choices=rules.ACTIONS, initial="report")
+    finding_action = forms.ChoiceField(label=_("处置方式"), choices=rules.ACTIONS, initial="report")
     finding_area_mu = forms.DecimalField(
-        label="涉及面积（亩）", required=False, min_value=0, max_digits=10, decimal_places=2
+        label=_("涉及面积（亩）"), required=False, min_value=0, max_digits=10, decimal_places=2
     )
-    finding_note = forms.CharField(label="问题描述", required=False, max_length=300)
+    finding_note = forms.CharField(label=_("问题描述"), required=False, max_length=300)
 
     def __init__(self, *args, villages, plots, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "zhenwu.core"
     label = "core"
-    verbose_name = "基础平台"
+    verbose_name = _("基础平台")
 
     def ready(self):
         from zhenwu.core import changelog, people, workcalendar  # noqa: F401  (signal receivers)

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import scoping, services
 from zhenwu.core.base import TownScopedModel
@@ -161,7 +162,7 @@ def mask_personal_numbers(form, user) -> None:
         masked = mask(stored, personal_kind(name))
         form._masked[name] = (masked, stored)
         form.initial[name] = masked
-        form.fields[name].help_text = "已打码显示；不修改则保留原号码，重新输入即替换"
+        form.fields[name].help_text = _("已打码显示；不修改则保留原号码，重新输入即替换")
 
 
 def keep_masked_numbers(form, data: dict) -> dict:
@@ -185,19 +186,19 @@ def translate_field(field) -> None:
         field.choices = [(v, gettext(lbl) if isinstance(lbl, str) else lbl) for v, lbl in choices]
 
 
-BLANK = "（请选择）"
+BLANK = _("（请选择）")
 
 
 def blank_choice_label(field) -> None:
     """A form's empty choice reads （请选择）, not Django's "---------"."""
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label is not None:
-            field.empty_label = gettext(BLANK)
+            field.empty_label = BLANK
         return
     choices = getattr(field, "choices", None)
     if choices and isinstance(field, forms.ChoiceField):
         field.choices = [
-            (v, gettext(BLANK) if v in ("", None) and str(lbl).startswith("---") else lbl)
+            (v, BLANK if v in ("", None) and str(lbl).startswith("---") else lbl)
             for v, lbl in choices
         ]
 
@@ -236,21 +237,21 @@ def build_filterset(resource, data, queryset, user):
     return fs
 
 
-ALL = "全部"
-BOOLEAN_FILTER_CHOICES = (("", ALL), ("true", "是"), ("false", "否"))
+ALL = _("全部")
+BOOLEAN_FILTER_CHOICES = (("", ALL), ("true", _("是")), ("false", _("否")))
 
 
 def clean_filter_choices(field) -> None:
     """A filter offers 全部 once, then the real choices: no second "---------" from a blank
     model choice, and no 未知 (unknown) default on yes/no filters (issue 10 item 9)."""
     if isinstance(field, forms.ModelChoiceField):
-        field.empty_label = gettext(ALL)
+        field.empty_label = ALL
         return
     if isinstance(field, forms.NullBooleanField) or isinstance(
         field.widget, forms.NullBooleanSelect
     ):
         field.widget = forms.Select(
-            choices=[(v, gettext(lbl)) for v, lbl in BOOLEAN_FILTER_CHOICES],
+            choices=BOOLEAN_FILTER_CHOICES,
             attrs=field.widget.attrs,
         )
         return
@@ -258,7 +259,7 @@ def clean_filter_choices(field) -> None:
     if choices and isinstance(field, forms.ChoiceField):
         real = [(v, lbl) for v, lbl in choices if v not in ("", None)]
         if hasattr(field, "empty_label"):  # django-filter adds its empty choice when rendering
-            field.empty_label = gettext(ALL)
+            field.empty_label = ALL
             field.choices = real
         else:
-            field.choices = [("", gettext(ALL)), *real]
+            field.choices = [("", ALL), *real]

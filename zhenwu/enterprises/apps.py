@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnterprisesConfig(AppConfig):
     name = "zhenwu.enterprises"
     label = "enterprises"
-    verbose_name = "企业培育"
+    verbose_name = _("企业培育")
 
     def ready(self):
         # Registers the resources and the ledgers (`zhenwu import enterprises|monthly-figures`)

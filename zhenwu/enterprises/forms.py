@@ -4,6 +4,7 @@ step with the entry route); the entry-status form moves the status through one e
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.enterprises import services
@@ -51,7 +52,7 @@ class EnterpriseForm(ResourceForm):
 
 class MonthlyFigureForm(ResourceForm):
     month = forms.DateField(
-        label="月份",
+        label=_("月份"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         error_messages={"invalid": "月份格式应为 2025-03。", "required": "请填写月份。"},
@@ -75,10 +76,10 @@ class MonthlyFigureForm(ResourceForm):
 
 
 class EntryStatusForm(forms.Form):
-    to_status = forms.ChoiceField(label="推进到", choices=EntryStatus.choices)
+    to_status = forms.ChoiceField(label=_("推进到"), choices=EntryStatus.choices)
     date = forms.DateField(
-        label="日期",
+        label=_("日期"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
         error_messages={"invalid": "日期格式应为 2025-03-05。", "required": "请填写日期。"},
     )
-    note = forms.CharField(label="说明", required=False, max_length=500)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)

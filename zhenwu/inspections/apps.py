@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "zhenwu.inspections"
     label = "inspections"
-    verbose_name = "人居环境"
+    verbose_name = _("人居环境")
 
     def ready(self):
         from zhenwu.core.scheduler import register_job

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import services as core
 from zhenwu.core.forms import ResourceForm
@@ -55,22 +56,22 @@ class RoundForm(ResourceForm):
             # The sheets were drawn and scored under this checklist: it is not swapped later.
             self.fields["checklist"].queryset = Checklist.objects.filter(town=town)
             self.fields["checklist"].disabled = True
-            self.fields["checklist"].help_text = "抽签后不能更换评分细则"
+            self.fields["checklist"].help_text = _("抽签后不能更换评分细则")
         else:
             self.fields["checklist"].queryset = Checklist.objects.filter(town=town, is_active=True)
-            self.fields[
-                "checklist"
-            ].help_text = "留空则用本镇最新启用的细则；细则也决定抽查村数和每村点位数"
+            self.fields["checklist"].help_text = _(
+                "留空则用本镇最新启用的细则；细则也决定抽查村数和每村点位数"
+            )
         self.fields["ends_on"].required = False
         for name in ("revisit_from", "revisit_to"):
-            self.fields[name].help_text = "仅复查：复查这段时间内上传了整改照片的问题"
+            self.fields[name].help_text = _("仅复查：复查这段时间内上传了整改照片的问题")
             if self.instance.pk:
                 self.fields[name].disabled = True
         self.fields["revisit_from"].help_text += "；留空为上次复查之后（或开始前 30 天）起"
         self.fields["title"].required = False
-        self.fields[
-            "title"
-        ].help_text = "留空则按日期自动命名；保存后系统随机抽取本轮检查的村和点位"
+        self.fields["title"].help_text = _(
+            "留空则按日期自动命名；保存后系统随机抽取本轮检查的村和点位"
+        )
 
     def clean(self):
         data = super().clean()

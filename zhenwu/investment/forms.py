@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import scoping
 from zhenwu.core.forms import ResourceForm
@@ -94,14 +96,14 @@ class InvestmentForm(ResourceForm):
         if self.instance.pk:
             # The stage moves only through 推进阶段 (order checked, event recorded).
             stage.disabled = True
-            stage.help_text = "请在详情页或看板上「推进阶段」"
+            stage.help_text = _("请在详情页或看板上「推进阶段」")
             if self.instance.stage in STAGE_ORDER:
                 later = STAGE_ORDER[STAGE_ORDER.index(self.instance.stage) + 1 :]
                 for s in later:
                     self.fields.pop(STAGE_DATE_FIELD[s], None)
         else:
             stage.choices = [c for c in Stage.choices if c[0] != Stage.TERMINATED]
-            stage.help_text = "新登记项目的当前阶段；请同时填写该阶段的日期"
+            stage.help_text = _("新登记项目的当前阶段；请同时填写该阶段的日期")
         if "original" in self.fields:
             field = self.fields["original"]
             field.queryset = field.queryset.exclude(nature=Nature.CAPITAL_INCREASE)
@@ -156,9 +158,9 @@ def next_stage_choices(investment: Investment) -> list[tuple[str, str]]:
 
 
 class MoveStageForm(forms.Form):
-    stage = forms.ChoiceField(label="推进到", choices=Stage.choices)
-    date = forms.DateField(label="日期", required=False, widget=_date_widget())
-    reason = forms.CharField(label="终止原因", required=False, max_length=500)
+    stage = forms.ChoiceField(label=_("推进到"), choices=Stage.choices)
+    date = forms.DateField(label=_("日期"), required=False, widget=_date_widget())
+    reason = forms.CharField(label=_("终止原因"), required=False, max_length=500)
 
     def __init__(self, *args, investment: Investment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,27 +174,27 @@ class MoveStageForm(forms.Form):
 
 class FundsForm(forms.Form):
     month = forms.DateField(
-        label="月份",
+        label=_("月份"),
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": "月份格式应为 2025-03"},
     )
     amount_wan = forms.DecimalField(
-        label="实际到位资金（万元）",
+        label=_("实际到位资金（万元）"),
         max_digits=14,
         decimal_places=2,
         min_value=0,
         error_messages={"min_value": "实际到位资金不能为负数"},
     )
     out_of_province_wan = forms.DecimalField(
-        label="其中省外资金（万元）",
+        label=_("其中省外资金（万元）"),
         max_digits=14,
         decimal_places=2,
         min_value=0,
         required=False,
         error_messages={"min_value": "省外资金不能为负数"},
     )
-    note = forms.CharField(label="说明", required=False, max_length=200)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,11 +203,11 @@ class FundsForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    on_date = forms.DateField(label="跟进日期", widget=_date_widget())
+    on_date = forms.DateField(label=_("跟进日期"), widget=_date_widget())
     note = forms.CharField(
-        label="跟进情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("跟进情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    next_on = forms.DateField(label="下次跟进日期", required=False, widget=_date_widget())
+    next_on = forms.DateField(label=_("下次跟进日期"), required=False, widget=_date_widget())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,13 +219,16 @@ class FollowUpForm(forms.Form):
 # --- list filters ------------------------------------------------------------------------------
 
 FLAG_CHOICES = [
-    ("above_100m", "亿元以上"),
-    *[(f"band:{label}", f"规模 {label}") for label in rules.SIZE_BAND_LABELS],
-    ("industrial", "工业项目"),
-    ("new_this_year", "当年新签约"),
-    ("overdue_start", "超时限未开工"),
-    ("stale", "久未跟进"),
-    ("capital_increase", "增资项目"),
+    ("above_100m", _("亿元以上")),
+    *[
+        (f"band:{label}", format_lazy(_("规模 {}亿"), label.removesuffix("亿")))
+        for label in rules.SIZE_BAND_LABELS
+    ],
+    ("industrial", _("工业项目")),
+    ("new_this_year", _("当年新签约")),
+    ("overdue_start", _("超时限未开工")),
+    ("stale", _("久未跟进")),
+    ("capital_increase", _("增资项目")),
 ]
 
 _SELECT = {"class": "form-select form-select-sm"}
@@ -284,44 +289,47 @@ def flag_condition(flag: str, queryset, today: date) -> Q:
 
 class InvestmentFilterSet(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(
-        label="阶段", choices=Stage.choices, empty_label="全部", widget=forms.Select(attrs=_SELECT)
+        label=_("阶段"),
+        choices=Stage.choices,
+        empty_label=_("全部"),
+        widget=forms.Select(attrs=_SELECT),
     )
     project_type = django_filters.ChoiceFilter(
-        label="项目类型",
+        label=_("项目类型"),
         choices=ProjectType.choices,
-        empty_label="全部",
+        empty_label=_("全部"),
         widget=forms.Select(attrs=_SELECT),
     )
     investor_origin = django_filters.ChoiceFilter(
-        label="来源地",
+        label=_("来源地"),
         choices=Origin.choices,
-        empty_label="全部",
+        empty_label=_("全部"),
         widget=forms.Select(attrs=_SELECT),
     )
     village = django_filters.ModelChoiceFilter(
-        label="所在村",
+        label=_("所在村"),
         queryset=Village.objects.none(),
-        empty_label="全部",
+        empty_label=_("全部"),
         widget=forms.Select(attrs=_SELECT),
     )
     leader = django_filters.ModelChoiceFilter(
-        label="包保领导",
+        label=_("包保领导"),
         queryset=User.objects.none(),
-        empty_label="全部",
+        empty_label=_("全部"),
         widget=forms.Select(attrs=_SELECT),
     )
     year = django_filters.NumberFilter(
-        label="签约年度",
+        label=_("签约年度"),
         field_name="signed_on",
         lookup_expr="year",
         widget=forms.NumberInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": "如 2025"}
+            attrs={"class": "form-control form-control-sm", "placeholder": _("如 2025")}
         ),
     )
     flag = django_filters.ChoiceFilter(
-        label="标记",
+        label=_("标记"),
         choices=FLAG_CHOICES,
-        empty_label="全部",
+        empty_label=_("全部"),
         method="filter_flag",
         widget=forms.Select(attrs=_SELECT),
     )

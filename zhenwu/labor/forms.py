@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import scoping
 from zhenwu.core.forms import ResourceForm
@@ -40,9 +41,9 @@ class WorkerForm(ResourceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "resident_id"
-        ].help_text = "18位公民身份号码；15位老证号会自动升为18位；性别、出生日期按号码自动判断"
+        self.fields["resident_id"].help_text = _(
+            "18位公民身份号码；15位老证号会自动升为18位；性别、出生日期按号码自动判断"
+        )
         if self.instance.pk and not may_see_personal(self.user):
             for name, kind in (("resident_id", "id"), ("phone", "phone")):
                 self.initial[name] = mask(getattr(self.instance, name), kind)
@@ -149,7 +150,7 @@ class EnrollForm(forms.Form):
     """On a session's page: add a trainee by resident ID or exact name."""
 
     who = forms.CharField(
-        label="学员（身份证号码或姓名）",
+        label=_("学员（身份证号码或姓名）"),
         max_length=30,
         widget=forms.TextInput(
             attrs={"class": "form-control form-control-sm", "autocomplete": "off"}
@@ -178,12 +179,12 @@ class EnrollForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attendance = forms.ChoiceField(label="出勤", choices=Attendance.choices)
+    attendance = forms.ChoiceField(label=_("出勤"), choices=Attendance.choices)
 
 
 class CertifyForm(forms.Form):
-    exam = forms.ModelChoiceField(label="考核", queryset=None, required=True)
-    number = forms.CharField(label="证书编号", max_length=50)
+    exam = forms.ModelChoiceField(label=_("考核"), queryset=None, required=True)
+    number = forms.CharField(label=_("证书编号"), max_length=50)
 
     def __init__(self, *args, exams=None, **kwargs):
         super().__init__(*args, **kwargs)

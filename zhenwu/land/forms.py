@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core.forms import ResourceForm
 from zhenwu.land import rules, services
-from zhenwu.land.models import Campaign, Dispute, Hearing
+from zhenwu.land.models import Campaign, Dispute, Hearing, Stage
 
 DATE = {"type": "date"}
 
@@ -56,32 +57,34 @@ class CampaignForm(ResourceForm):
 
 
 class AdvanceForm(forms.Form):
-    stage = forms.ChoiceField(label="阶段", choices=[(k, v) for k, v, _ in rules.STAGES])
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs=DATE))
+    stage = forms.ChoiceField(
+        label=_("阶段"), choices=[(k, Stage(k).label) for k in rules.STAGE_KEYS]
+    )
+    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs=DATE))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class StepForm(forms.Form):
-    duration = forms.IntegerField(label="工期", min_value=1, max_value=3650)
+    duration = forms.IntegerField(label=_("工期"), min_value=1, max_value=3650)
     actual_start = forms.DateField(
-        label="实际开始", required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("实际开始"), required=False, widget=forms.DateInput(attrs=DATE)
     )
     actual_finish = forms.DateField(
-        label="实际完成", required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("实际完成"), required=False, widget=forms.DateInput(attrs=DATE)
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ContactForm(forms.Form):
-    contacted_on = forms.DateField(label="日期", widget=forms.DateInput(attrs=DATE))
-    who = forms.CharField(label="接谈人", max_length=60)
-    said = forms.CharField(label="谈话内容", widget=forms.Textarea(attrs={"rows": 2}))
-    next_step = forms.CharField(label="下一步", max_length=200, required=False)
+    contacted_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs=DATE))
+    who = forms.CharField(label=_("接谈人"), max_length=60)
+    said = forms.CharField(label=_("谈话内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    next_step = forms.CharField(label=_("下一步"), max_length=200, required=False)
 
 
 class MapUploadForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=60)
-    file = forms.FileField(label="村界底图文件（经纬度坐标）")
+    name = forms.CharField(label=_("名称"), max_length=60)
+    file = forms.FileField(label=_("村界底图文件（经纬度坐标）"))
 
 
 DISPUTE_FIELDS = [

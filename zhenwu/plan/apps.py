@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlanConfig(AppConfig):
     name = "zhenwu.plan"
     label = "plan"
-    verbose_name = "工作计划"
+    verbose_name = _("工作计划")
 
     def ready(self):
         from zhenwu.core.scheduler import register_job

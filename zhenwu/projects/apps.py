@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "zhenwu.projects"
     label = "projects"
-    verbose_name = "重点项目"
+    verbose_name = _("重点项目")
 
     def ready(self):
         # The registries (`zhenwu import --help`, pages, API) fill here, whatever the door.

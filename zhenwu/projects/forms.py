@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import scoping
 from zhenwu.core.forms import WIDGETS, ResourceForm
@@ -63,34 +65,38 @@ def _farmland_formfield(name):
     field = f.formfield(required=False)
     if name == "mapping_status":
         field.initial = FarmlandMappingStatus.UNMAPPED
-        field.help_text = "已上图或已入库时须填写上图入库日期"
+        field.help_text = _("已上图或已入库时须填写上图入库日期")
     for ftype, factory in WIDGETS.items():
         if isinstance(f, ftype):
             field.widget = factory()
     if name in services.FARMLAND_TEXT_FIELDS and name.startswith("work_"):
         hint = {n: h for n, _s, h in FARMLAND_WORKS}[name]
-        field.help_text = f"{hint}：建设内容与数量"
+        field.help_text = format_lazy(_("{hint}：建设内容与数量"), hint=hint)
     return field
 
 
 class ProjectForm(ResourceForm):
     """The project, with the 高标准农田 fields (saved to its FarmlandDetail when filled)."""
 
-    approval_no = forms.CharField(label="批复文号", max_length=100, required=False)
+    approval_no = forms.CharField(label=_("批复文号"), max_length=100, required=False)
     build_type = forms.ChoiceField(
-        label="建设类型（农田）", choices=[("", "—"), *FarmlandBuildType.choices], required=False
+        label=_("建设类型（农田）"), choices=[("", "—"), *FarmlandBuildType.choices], required=False
     )
     area_mu = forms.DecimalField(
-        label="建设面积（亩）", min_value=0, required=False, max_digits=12, decimal_places=2
+        label=_("建设面积（亩）"), min_value=0, required=False, max_digits=12, decimal_places=2
     )
     water_saving_mu = forms.DecimalField(
-        label="高效节水灌溉面积（亩）", min_value=0, required=False, max_digits=12, decimal_places=2
+        label=_("高效节水灌溉面积（亩）"),
+        min_value=0,
+        required=False,
+        max_digits=12,
+        decimal_places=2,
     )
     new_farmland_mu = forms.DecimalField(
-        label="新增耕地（亩）", min_value=0, required=False, max_digits=12, decimal_places=2
+        label=_("新增耕地（亩）"), min_value=0, required=False, max_digits=12, decimal_places=2
     )
     fiscal_funds = forms.DecimalField(
-        label="财政资金（万元）", min_value=0, required=False, max_digits=14, decimal_places=2
+        label=_("财政资金（万元）"), min_value=0, required=False, max_digits=14, decimal_places=2
     )
 
     class Meta:
@@ -100,8 +106,8 @@ class ProjectForm(ResourceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].help_text = "一项目一专班：进入「在建」前须指定"
-        self.fields["leader"].help_text = "一项目一领导：进入「在建」前须指定"
+        self.fields["team"].help_text = _("一项目一专班：进入「在建」前须指定")
+        self.fields["leader"].help_text = _("一项目一领导：进入「在建」前须指定")
         self.fields["category"].empty_label = None
         if self.instance.pk:
             detail = FarmlandDetail.objects.filter(project=self.instance).first()
@@ -241,15 +247,15 @@ class DependencyForm(forms.Form):
     """Add a finish-to-start link between two milestones of one project."""
 
     predecessor = forms.ModelChoiceField(
-        label="前置节点", queryset=Milestone.objects.none(), empty_label="（请选择）",
+        label=_("前置节点"), queryset=Milestone.objects.none(), empty_label=_("（请选择）"),
         error_messages={"required": "请选择前置节点", "invalid_choice": "前置节点无效"},
     )  # fmt: skip
     successor = forms.ModelChoiceField(
-        label="后续节点", queryset=Milestone.objects.none(), empty_label="（请选择）",
+        label=_("后续节点"), queryset=Milestone.objects.none(), empty_label=_("（请选择）"),
         error_messages={"required": "请选择后续节点", "invalid_choice": "后续节点无效"},
     )  # fmt: skip
     lag = forms.IntegerField(
-        label="间隔（工作日）", initial=0, min_value=-365, max_value=365,
+        label=_("间隔（工作日）"), initial=0, min_value=-365, max_value=365,
         error_messages={"invalid": "间隔应为整数（工作日，可为负数）"},
     )  # fmt: skip
 
@@ -270,6 +276,6 @@ class DependencyForm(forms.Form):
 
 class ProblemCloseForm(forms.Form):
     resolution = forms.CharField(
-        label="解决情况", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        label=_("解决情况"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         error_messages={"required": "销号须填写解决情况"},
     )  # fmt: skip

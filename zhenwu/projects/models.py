@@ -88,14 +88,14 @@ class FarmlandMappingStatus(models.TextChoices):
 # The eight work areas of a 高标准农田 project (田、土、水、路、林、电、技、管): field name, short
 # label, what the office writes there.
 FARMLAND_WORKS = [
-    ("work_tian", "田", "田块整治（土地平整、田块归并）"),
-    ("work_tu", "土", "土壤改良（培肥、酸化治理）"),
-    ("work_shui", "水", "灌溉排水（沟渠、泵站、管道）"),
-    ("work_lu", "路", "田间道路（机耕路、生产路）"),
-    ("work_lin", "林", "农田防护（防护林、生态护坡）"),
-    ("work_dian", "电", "农田输配电"),
-    ("work_ji", "技", "科技服务（良种良法、监测设施）"),
-    ("work_guan", "管", "建后管护（管护制度、责任落实）"),
+    ("work_tian", "田", _("田块整治（土地平整、田块归并）")),
+    ("work_tu", "土", _("土壤改良（培肥、酸化治理）")),
+    ("work_shui", "水", _("灌溉排水（沟渠、泵站、管道）")),
+    ("work_lu", "路", _("田间道路（机耕路、生产路）")),
+    ("work_lin", "林", _("农田防护（防护林、生态护坡）")),
+    ("work_dian", "电", _("农田输配电")),
+    ("work_ji", "技", _("科技服务（良种良法、监测设施）")),
+    ("work_guan", "管", _("建后管护（管护制度、责任落实）")),
 ]
 
 

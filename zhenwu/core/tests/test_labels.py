@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
+import django_filters
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -45,8 +46,59 @@ def _declared_labels():
                     yield f"{name}.{field.name} choice {choice[0]}", choice[1]
     for item in nav_items():
         yield f"nav {item.url_name}", item.label
+    for config in apps.get_app_configs():
+        if config.name.startswith("zhenwu."):
+            yield f"app {config.label}", config.verbose_name
+    yield from _form_labels()
     for key, label in GROUP_LABELS.items():
         yield f"menu group {key}", label
+
+
+def _form_classes():
+    """(name, fields) of every form and filter set declared in the apps' forms modules
+    (forms.py, forms_*.py)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhenwu."):
+            continue
+        for info in pkgutil.iter_modules([config.path]):
+            if not (info.name == "forms" or info.name.startswith("forms_")):
+                continue
+            module = importlib.import_module(f"{config.name}.{info.name}")
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ != module.__name__:
+                    continue
+                if issubclass(cls, forms.BaseForm):
+                    yield cls.__name__, cls.base_fields
+                elif issubclass(cls, django_filters.FilterSet):
+                    fields = {name: f.field for name, f in cls.base_filters.items()}
+                    yield cls.__name__, fields
+
+
+def _form_labels():
+    """(where, label) for what a form declares itself: field labels, help texts, choices,
+    empty labels and placeholders (a model form's own labels come from the model, above)."""
+    for cls_name, fields in _form_classes():
+        for name, field in fields.items():
+            where = f"{cls_name}.{name}"
+            for attr in ("label", "help_text", "empty_label"):
+                value = getattr(field, attr, None)
+                if value:
+                    yield f"{where} {attr}", value
+            placeholder = field.widget.attrs.get("placeholder")
+            if placeholder:
+                yield f"{where} placeholder", placeholder
+            if not hasattr(field, "queryset"):
+                for choice in getattr(field, "choices", None) or ():
+                    if isinstance(choice, (list, tuple)) and len(choice) == 2:
+                        if isinstance(choice[1], (list, tuple)):
+                            continue  # an optgroup
+                        yield f"{where} choice {choice[0]}", choice[1]
 
 
 def test_every_declared_label_is_lazy_and_has_its_english():
