@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础平台")
 
     def ready(self):
+        from django.apps import apps
+
+        from zhenwu.core.labels import install_choice_display
+
+        install_choice_display(m for m in apps.get_models() if m.__module__.startswith("zhenwu."))
         from zhenwu.core import changelog, people, workcalendar  # noqa: F401  (signal receivers)
         from zhenwu.core.calendar_db import load_local_overrides, load_overrides
 

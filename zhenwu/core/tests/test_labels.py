@@ -298,3 +298,57 @@ def test_amounts_are_recognised_by_their_declared_unit_in_either_language():
     with translation.override("en"):
         assert "万元" not in str(Investment._meta.get_field("planned_total_wan").verbose_name)
         assert is_amount(Investment, "planned_total_wan")
+
+
+def _choice_fields():
+    for model in apps.get_models():
+        if model.__module__.startswith("zhenwu."):
+            for field in model._meta.fields:
+                if field.choices:
+                    yield model, field
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_choice_display_reads_as_djangos_own_for_every_choice_and_stray_value(language):
+    """`core.labels.install_choice_display` swaps Django's `get_<field>_display` (which hashes
+    every lazy choice label on each call) for a table built once; an oracle against Django's
+    own, for every value of every choice field of every model, a stray value and None."""
+    from django.db.models import Model
+
+    checked = 0
+    with translation.override(language):
+        for model, field in _choice_fields():
+            values = [value for value, _label in field.flatchoices] + ["§stray§", None]
+            for value in values:
+                obj = model.__new__(model)
+                obj.__dict__[field.attname] = value
+                ours = getattr(obj, f"get_{field.name}_display")()
+                django_own = Model._get_FIELD_display(obj, field)
+                assert ours == django_own, (model.__name__, field.name, value)
+                checked += 1
+    assert checked > 500
+
+
+def test_choice_display_is_installed_but_a_models_own_display_is_kept():
+    from functools import partialmethod
+    from unittest import mock
+
+    from zhenwu.core.labels import _choice_display, install_choice_display
+    from zhenwu.investment.models import Investment
+
+    installed = [
+        (model, field)
+        for model, field in _choice_fields()
+        if isinstance(model.__dict__.get(f"get_{field.name}_display"), partialmethod)
+        and model.__dict__[f"get_{field.name}_display"].func is _choice_display
+    ]
+    assert len(installed) > 50
+    for model, field in installed:
+        assert model.__dict__[f"get_{field.name}_display"].keywords["field"] is field
+
+    def own(self):
+        return "by hand"
+
+    with mock.patch.object(Investment, "get_stage_display", own, create=False):
+        assert install_choice_display([Investment]) == 0  # the others are already swapped
+        assert Investment(stage="lead").get_stage_display() == "by hand"
