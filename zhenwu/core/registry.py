@@ -10,10 +10,11 @@ URL names are always `app:model_action` (e.g. `core:village_list`, `core:village
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, path, reverse
 
 from zhenwu.core.labels import source_text
 
@@ -149,9 +150,35 @@ def url_for(obj, action: str = "detail") -> str | None:
     try:
         if action in ("list", "add", "export", "import", "template"):
             return reverse(resource.url_name(action))
-        return reverse(resource.url_name(action), kwargs={"pk": obj.pk})
+        if not isinstance(obj.pk, int):
+            return reverse(resource.url_name(action), kwargs={"pk": obj.pk})
+        return _pk_url(resource.url_name(action), get_script_prefix(), _urlconf()).format(obj.pk)
     except NoReverseMatch:
         return None
+
+
+_PK_MARK = 918273645546372819  # a pk no table reaches, swapped for the record's own
+
+
+def _urlconf() -> str:
+    from django.conf import settings
+
+    return str(get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pk_url(url_name: str, prefix: str, urlconf: str) -> str:
+    """A record URL as a template, reversed once per route (a list page links every row, and
+    `reverse` costs more than the rest of the cell): "/investment/investments/{}/"."""
+    url = reverse(url_name, kwargs={"pk": _PK_MARK})
+    head, mark, tail = url.partition(str(_PK_MARK))
+    if not mark or str(_PK_MARK) in tail:
+        raise NoReverseMatch(url_name)
+    return (
+        head.replace("{", "{{").replace("}", "}}")
+        + "{}"
+        + tail.replace("{", "{{").replace("}", "}}")
+    )
 
 
 _nav: list[NavItem] = []

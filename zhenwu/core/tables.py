@@ -180,6 +180,8 @@ class Table:
         self.rows = rows
         self.sort = sort
         self.model = resource.model
+        self._values: dict = {}
+        self._labels: dict = {}
 
     def sortable_names(self) -> set[str]:
         if self.resource.sortable is not None:
@@ -200,7 +202,7 @@ class Table:
             out.append(
                 {
                     "name": name,
-                    "label": header_label(self.model, name),
+                    "label": self.label(name),
                     "sortable": name in sortable,
                     "current": current,
                     "descending": descending,
@@ -209,12 +211,28 @@ class Table:
             )
         return out
 
+    def value(self, obj, name) -> tuple[str, str | None]:
+        """`display_value` of one cell, computed once per page: the table and the phone
+        cards show the same rows."""
+        key = (obj.pk, name)
+        cell = self._values.get(key)
+        if cell is None:
+            cell = self._values[key] = display_value(
+                obj, name, self.user, self.resource.personal_fields
+            )
+        return cell
+
+    def label(self, name) -> str:
+        label = self._labels.get(name)
+        if label is None:
+            label = self._labels[name] = header_label(self.model, name)
+        return label
+
     def body(self):
-        personal = self.resource.personal_fields
         for obj in self.rows:
             cells = []
             for i, name in enumerate(self.resource.list_columns):
-                text, url = display_value(obj, name, self.user, personal)
+                text, url = self.value(obj, name)
                 if i == 0:
                     url = url_for(obj)
                 cells.append(format_html('<a href="{}">{}</a>', url, text) if url else text)
@@ -224,16 +242,11 @@ class Table:
         """The same rows as cards for a phone: dicts of url, title, status, light, amount and
         (label, text) fields — personal numbers masked exactly as in the table."""
         layout = CardLayout(self.resource)
-        personal = self.resource.personal_fields
         for obj in self.rows:
-            title = (
-                display_value(obj, layout.title, self.user, personal)[0]
-                if layout.title
-                else str(obj)
-            )
+            title = self.value(obj, layout.title)[0] if layout.title else str(obj)
             status = light = None
             if layout.status:
-                status = display_value(obj, layout.status, self.user, personal)[0]
+                status = self.value(obj, layout.status)[0]
                 light = record_light(obj, getattr(obj, layout.status, None))
                 if light and status in lights.LABELS:
                     status = lights.label(light)
@@ -241,20 +254,18 @@ class Table:
                 light = record_light(obj)
             fields = []
             for name in layout.fields:
-                text, _url = display_value(obj, name, self.user, personal)
+                text, _url = self.value(obj, name)
                 if text in ("", "—"):
                     continue
-                fields.append((header_label(self.model, name), text))
+                fields.append((self.label(name), text))
             yield {
                 "obj": obj,
                 "url": url_for(obj),
                 "title": title,
                 "status": status,
                 "light": light,
-                "amount": display_value(obj, layout.amount, self.user, personal)[0]
-                if layout.amount
-                else None,
-                "amount_label": header_label(self.model, layout.amount) if layout.amount else "",
+                "amount": self.value(obj, layout.amount)[0] if layout.amount else None,
+                "amount_label": self.label(layout.amount) if layout.amount else "",
                 "fields": fields,
             }
 
