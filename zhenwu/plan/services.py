@@ -215,9 +215,7 @@ def _same_day(d: date, year: int) -> date:
 
 
 def _event(task, kind, user, note="", new_deadline=None) -> TaskEvent:
-    return TaskEvent.objects.create(
-        town_id=task.town_id, task=task, kind=kind, actor=user, note=note, new_deadline=new_deadline
-    )
+    return TaskEvent.record(task, kind, actor=user, note=note, new_deadline=new_deadline)
 
 
 def can_assign(user, town=None) -> bool:
