@@ -44,7 +44,8 @@ def local_date(moment: datetime.datetime) -> datetime.date:
 
 
 class TimelineEvent(models.Model):
-    """One step on a record's timeline: append-only, not itself change-logged (it *is* the log)."""
+    """One step on a record's timeline, append-only. Not change-logged by itself (it *is* a
+    log); a subclass that is also a `TownScopedModel` (EntryEvent) is, like any record."""
 
     # The foreign key naming the record whose timeline this is ("task", "enterprise" …).
     subject_field: ClassVar[str] = ""

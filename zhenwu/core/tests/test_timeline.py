@@ -138,6 +138,21 @@ def test_unsaved_records_do_not_share_their_recorded_at_default(world):
 # --- headlines -----------------------------------------------------------------------------
 
 
+def test_the_assignment_is_dated_by_the_tasks_assignment_date(world):
+    dept = Department.objects.get(town=world.town, name="综合专班")
+    task = plan_services.task_assign(
+        town=world.town,
+        title="补办",
+        acting_user=world.users["leader"],
+        assignee_department=dept,
+        assigned_on=date(2025, 3, 3),
+        deadline=date(2025, 4, 30),
+    )
+    assign = task.events.get()
+    assert assign.on_date == date(2025, 3, 3)
+    assert timezone.now() - assign.recorded_at < timedelta(minutes=10)  # written now
+
+
 def test_headline_of_a_task_step_is_its_kind(world, task):
     event = task.events.get()
     assert event.kind == TaskEventKind.ASSIGN and event.headline == "交办"
