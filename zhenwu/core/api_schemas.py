@@ -193,3 +193,37 @@ def with_row_input(schema):
         __base__=schema,
         __validators__={"_run_root_validator": model_validator(mode="wrap")(_run_root_validator)},
     )
+
+
+class TimelineEventOut(Schema):
+    """One step of any timeline (`core.timeline.TimelineEvent`): a task's 督办环节, an
+    enterprise's 入库进程, an investment's 项目动态 — the same keys for all three. `details`
+    holds the subclass's own columns (`new_deadline`; `from_status`/`to_status`;
+    `from_stage`/`to_stage`)."""
+
+    id: int
+    kind: str
+    kind_label: str
+    headline: str
+    on_date: date
+    recorded_at: datetime
+    actor_id: int | None
+    actor: str | None
+    note: str
+    details: dict[str, Any]
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_headline(obj) -> str:
+        return str(obj.headline)
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor_name or None
+
+    @staticmethod
+    def resolve_details(obj) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in obj.own_fields}

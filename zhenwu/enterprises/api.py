@@ -13,15 +13,17 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
-from zhenwu.core import scoping
-from zhenwu.core.api_base import ErrorOut, crud_router, get_scoped, validation_detail
-from zhenwu.core.api_schemas import FiniteFloat, model_schemas
+from zhenwu.core import scoping, timeline
+from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, get_scoped, validation_detail
+from zhenwu.core.api_schemas import FiniteFloat, TimelineEventOut, model_schemas
 from zhenwu.enterprises import classification as cls
 from zhenwu.enterprises import selectors, services
 from zhenwu.enterprises.gb4754 import IndustryCodeError, parse_industry_code
 from zhenwu.enterprises.models import (
     Enterprise,
+    EntryEvent,
     EntryStatus,
     MonthlyFigure,
     PoolSetting,
@@ -299,6 +301,20 @@ def enterprise_entry_status(request, pk: int, payload: EntryStatusIn):
     except ValidationError as exc:
         return Status(422, {"detail": validation_detail(exc)})
     return Enterprise.objects.get(pk=pk)
+
+
+@router.get(
+    "/enterprises/{int:pk}/events",
+    response=list[TimelineEventOut],
+    summary="入库进程",
+)
+@paginate(Pagination)
+def enterprise_events(request, pk: int):
+    """The firm's entry timeline (入库进程), oldest first — the order its page shows."""
+    ent = get_scoped(Enterprise, request, pk)
+    return scoping.restrict(
+        EntryEvent.objects.filter(enterprise=ent).select_related("actor"), request.auth
+    ).order_by(*timeline.ORDERING)
 
 
 router.add_router(

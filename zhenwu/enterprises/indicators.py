@@ -16,8 +16,8 @@ def _approved_ids(ctx: IndicatorContext):
     return EntryEvent.objects.filter(
         town=ctx.town,
         to_status=EntryStatus.APPROVED,
-        date__gte=ctx.year_start,
-        date__lte=ctx.cutoff,
+        on_date__gte=ctx.year_start,
+        on_date__lte=ctx.cutoff,
         enterprise__is_deleted=False,
     ).values("enterprise_id")
 

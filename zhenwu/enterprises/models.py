@@ -24,9 +24,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhenwu.core.base import TownScopedModel
+from zhenwu.core.base import AllManager, LiveManager, TownScopedModel
 from zhenwu.core.fields import account_field, person_name_field, village_field
 from zhenwu.core.idnumbers import validate_uscc
+from zhenwu.core.timeline import TimelineEvent, move_headline
 from zhenwu.enterprises import classification as cls
 from zhenwu.enterprises.gb4754 import IndustryCodeError, parse_industry_code
 
@@ -195,28 +196,54 @@ class Enterprise(TownScopedModel):
         return self.entry_status in ABOVE_SCALE_STATUSES
 
 
-class EntryEvent(TownScopedModel):
-    """One step of an enterprise's entry workflow (the timeline on its page)."""
+class EntryEventKind(models.TextChoices):
+    """How an entry step moved the firm: forward along ENTRY_ORDER, out (退库), or back in."""
+
+    ADVANCE = "advance", _("推进")
+    WITHDRAW = "withdraw", _("退库")
+    RESTART = "restart", _("重新培育")
+
+
+def entry_event_kind(from_status: str, to_status: str) -> str:
+    """The kind of a move between two entry statuses (also fills old rows: migration 0003)."""
+    if to_status == EntryStatus.WITHDRAWN:
+        return EntryEventKind.WITHDRAW
+    if from_status == EntryStatus.WITHDRAWN:
+        return EntryEventKind.RESTART
+    return EntryEventKind.ADVANCE
+
+
+class EntryEvent(TimelineEvent, TownScopedModel):
+    """One step of an enterprise's entry workflow (the timeline on its page; the shared shape
+    is `core.timeline`). Also a town-scoped record: soft-deletable, seen through the gate."""
 
     village_path = "enterprise__village"
+    subject_field = "enterprise"
+    own_fields = ("from_status", "to_status")
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="events", verbose_name=_("企业")
     )
+    kind = models.CharField(_("环节"), max_length=10, choices=EntryEventKind.choices)
     from_status = models.CharField(_("原状态"), max_length=14, choices=EntryStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=14, choices=EntryStatus.choices)
-    date = models.DateField(_("日期"))
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    user = account_field(_("操作人"), responsible=False)
 
-    class Meta:
+    objects = LiveManager()
+    all_objects = AllManager()
+
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("入库进程")
         verbose_name_plural = _("入库进程")
-        ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["town", "to_status", "date"])]
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
+        indexes = [models.Index(fields=["town", "to_status", "on_date"])]
+
+    @property
+    def headline(self) -> str:
+        return move_headline(self.get_from_status_display(), self.get_to_status_display())
 
     def __str__(self):
-        return f"{self.enterprise_id}：{self.get_to_status_display()}（{self.date}）"
+        return f"{self.enterprise_id}：{self.get_to_status_display()}（{self.on_date}）"
 
 
 class ChecklistKey(models.TextChoices):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
+from zhenwu.core import timeline
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.enterprises import classification as cls
 from zhenwu.enterprises.gb4754 import IndustryCodeError
@@ -367,8 +368,8 @@ def firm_statuses(enterprise_qs, town, *, as_of: datetime.date) -> list[FirmStat
     entry_statuses: dict[int, str] = {}
     if ids:
         for ent_id, to_status in (
-            EntryEvent.objects.filter(enterprise__in=enterprise_qs, date__lte=as_of)
-            .order_by("date", "pk")
+            EntryEvent.objects.filter(enterprise__in=enterprise_qs, on_date__lte=as_of)
+            .order_by(*timeline.ORDERING)
             .values_list("enterprise_id", "to_status")
         ):
             entry_statuses[ent_id] = to_status

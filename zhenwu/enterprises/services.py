@@ -21,6 +21,7 @@ from zhenwu.enterprises.models import (
     EntryStatus,
     MonthlyFigure,
     checklist_keys_for,
+    entry_event_kind,
 )
 
 
@@ -125,14 +126,15 @@ def _move(ent: Enterprise, to: str, *, on, acting_user, note: str = "") -> Entry
         raise ValidationError({"date": f"日期 {on} 早于上一步的日期 {ent.status_since}，请检查。"})
     if on > timezone.localdate():
         raise ValidationError({"date": f"日期 {on} 晚于今天，不能预先登记。"})
-    event = EntryEvent(
-        town_id=ent.town_id,
-        enterprise=ent,
+    event = EntryEvent.record(
+        ent,
+        entry_event_kind(current, to),
+        actor=acting_user,
+        on_date=on,
+        note=note[:500],
+        save=False,
         from_status=current,
         to_status=to,
-        date=on,
-        note=note[:500],
-        user=acting_user,
     )
     event.full_clean()
     data = {"entry_status": to, "status_since": on}

@@ -70,8 +70,8 @@ class PoolView(LoginRequiredMixin, View):
         new_this_year = (
             qs.filter(
                 events__to_status=EntryStatus.APPROVED,
-                events__date__gte=datetime.date(as_of.year, 1, 1),
-                events__date__lte=as_of,
+                events__on_date__gte=datetime.date(as_of.year, 1, 1),
+                events__on_date__lte=as_of,
                 events__is_deleted=False,
             )
             .distinct()

@@ -3,7 +3,7 @@ monthly funds received, follow-ups and the timeline. Errors are `{"detail": ...}
 errors are 422 with Chinese messages naming the field."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
-from datetime import date, datetime
+from datetime import date
 from datetime import date as Date
 from decimal import Decimal
 
@@ -12,9 +12,9 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhenwu.core import scoping
+from zhenwu.core import scoping, timeline
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
-from zhenwu.core.api_schemas import model_schemas
+from zhenwu.core.api_schemas import TimelineEventOut, model_schemas
 from zhenwu.core.importing.parsers import CellError, parse_month
 from zhenwu.core.models import Department
 from zhenwu.core.services import StaleEdit
@@ -375,24 +375,16 @@ def add_follow_up(request, pk: int, payload: FollowUpIn):
     return Status(201, follow_up)
 
 
-class EventOut(Schema):
-    id: int
-    kind: str
-    kind_label: str = Field(..., alias="get_kind_display")
-    on_date: date
-    from_stage: str
-    to_stage: str
-    message: str
-    user_id: int | None
-    created_at: datetime
-
-
-@router.get("/investments/{int:pk}/events", response=list[EventOut])
+@router.get("/investments/{int:pk}/events", response=list[TimelineEventOut])
 @paginate(Pagination)
 def list_events(request, pk: int):
-    """The project timeline, newest first."""
+    """The project timeline (项目动态), newest first."""
     obj = _visible(request, pk)
-    return InvestmentEvent.objects.filter(investment=obj)
+    return (
+        InvestmentEvent.objects.filter(investment=obj)
+        .select_related("actor")
+        .order_by(*timeline.NEWEST_FIRST)
+    )
 
 
 _out, _in, _patch = model_schemas(InvestmentSettings)

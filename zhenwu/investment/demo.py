@@ -240,23 +240,22 @@ def _timeline(obj: Investment, user):
     reached = [(s, getattr(obj, STAGE_DATE_FIELD[s])) for s in STAGE_ORDER]
     reached = [(s, d) for s, d in reached if d]
     first_stage, first_date = reached[0]
-    InvestmentEvent.objects.create(
-        town=obj.town, investment=obj, kind=EventKind.CREATED, on_date=first_date,
-        to_stage=first_stage, user=user, message=f"登记项目，当前阶段「{Stage(first_stage).label}」",
+    InvestmentEvent.record(
+        obj, EventKind.CREATED, actor=user, on_date=first_date, to_stage=first_stage,
+        note=f"登记项目，当前阶段「{Stage(first_stage).label}」",
     )  # fmt: skip
     previous = first_stage
     for s, d in reached[1:]:
-        InvestmentEvent.objects.create(
-            town=obj.town, investment=obj, kind=EventKind.STAGE_MOVED, on_date=d,
-            from_stage=previous, to_stage=s, user=user,
-            message=f"由「{Stage(previous).label}」推进到「{Stage(s).label}」",
+        InvestmentEvent.record(
+            obj, EventKind.STAGE_MOVED, actor=user, on_date=d, from_stage=previous, to_stage=s,
+            note=f"由「{Stage(previous).label}」推进到「{Stage(s).label}」",
         )  # fmt: skip
         previous = s
     if obj.terminated_on:
-        InvestmentEvent.objects.create(
-            town=obj.town, investment=obj, kind=EventKind.TERMINATED, on_date=obj.terminated_on,
-            from_stage=previous, to_stage=Stage.TERMINATED, user=user,
-            message=f"项目终止：{obj.termination_reason}",
+        InvestmentEvent.record(
+            obj, EventKind.TERMINATED, actor=user, on_date=obj.terminated_on,
+            from_stage=previous, to_stage=Stage.TERMINATED,
+            note=f"项目终止：{obj.termination_reason}",
         )  # fmt: skip
 
 

@@ -1,29 +1,21 @@
 """The project timeline: one small function per domain event (Saleor's `order/events.py`).
-Only services call these; the detail page renders `InvestmentEvent` rows newest first."""
+Only services call these; each writes through `InvestmentEvent.record` (the shared timeline
+shape, `core.timeline`); the detail page renders the rows newest first."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from zhenwu.core.bulk import new_record
 from zhenwu.investment.models import EventKind, Investment, InvestmentEvent, Stage
 
 
 def _event(
     investment: Investment, kind: str, on_date: date, user, save: bool = True, **fields
 ) -> InvestmentEvent:
-    event = new_record(
-        InvestmentEvent,
-        town_id=investment.town_id,
-        investment=investment,
-        kind=kind,
-        on_date=on_date,
-        user=user if getattr(user, "pk", None) else None,
-        **fields,
+    # Unsaved (save=False): the ledger import writes its events in bulk (core.bulk).
+    return InvestmentEvent.record(
+        investment, kind, actor=user, on_date=on_date, save=save, **fields
     )
-    if save:  # unsaved: the ledger import writes its events in bulk (core.bulk)
-        event.save()
-    return event
 
 
 def investment_created(investment: Investment, *, user, on_date: date) -> InvestmentEvent:
@@ -33,7 +25,7 @@ def investment_created(investment: Investment, *, user, on_date: date) -> Invest
         on_date,
         user,
         to_stage=investment.stage,
-        message=f"登记项目，当前阶段「{Stage(investment.stage).label}」",
+        note=f"登记项目，当前阶段「{Stage(investment.stage).label}」",
     )
 
 
@@ -54,7 +46,7 @@ def investment_imported(
         save,
         from_stage=from_stage or "",
         to_stage=investment.stage,
-        message=message,
+        note=message,
     )
 
 
@@ -73,7 +65,7 @@ def stage_moved(
         user,
         from_stage=from_stage,
         to_stage=investment.stage,
-        message=message,
+        note=message,
     )
 
 
@@ -87,7 +79,7 @@ def investment_terminated(
         user,
         from_stage=from_stage,
         to_stage=Stage.TERMINATED,
-        message=f"项目终止：{reason}",
+        note=f"项目终止：{reason}",
     )
 
 
@@ -95,17 +87,17 @@ def funds_recorded(investment: Investment, *, user, receipt) -> InvestmentEvent:
     text = f"{receipt.month:%Y年%m月}到位资金 {receipt.amount_wan} 万元"
     if receipt.out_of_province_wan:
         text += f"（其中省外资金 {receipt.out_of_province_wan} 万元）"
-    return _event(investment, EventKind.FUNDS_RECORDED, receipt.month, user, message=text)
+    return _event(investment, EventKind.FUNDS_RECORDED, receipt.month, user, note=text)
 
 
 def followed_up(investment: Investment, *, user, follow_up) -> InvestmentEvent:
     text = follow_up.note
     if follow_up.next_on:
         text += f"（下次跟进：{follow_up.next_on}）"
-    return _event(investment, EventKind.FOLLOWED_UP, follow_up.on_date, user, message=text)
+    return _event(investment, EventKind.FOLLOWED_UP, follow_up.on_date, user, note=text)
 
 
 def promoted_to_key_project(investment: Investment, *, user, on_date: date, project=None):
     """For the key-projects module: record that the project was promoted (`projects` app)."""
     text = f"转入重点项目「{project}」" if project is not None else "转入重点项目"
-    return _event(investment, EventKind.PROMOTED, on_date, user, message=text)
+    return _event(investment, EventKind.PROMOTED, on_date, user, note=text)

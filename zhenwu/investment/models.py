@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import asof
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.fields import account_field, department_field, person_name_field, village_field
+from zhenwu.core.timeline import TimelineEvent
 
 
 class Stage(models.TextChoices):
@@ -442,30 +442,23 @@ class EventKind(models.TextChoices):
     PROMOTED = "promoted", _("转入重点项目")
 
 
-class InvestmentEvent(models.Model):
-    """One entry of a project's timeline (Saleor's order events): written only by the
-    functions in `events.py`, never edited. Not itself change-logged: it *is* the log."""
+class InvestmentEvent(TimelineEvent):
+    """One entry of a project's timeline (项目动态; the shared shape is `core.timeline`):
+    written only by the functions in `events.py`, never edited."""
 
     village_path = "investment__village"
     scope_module = "investment"
+    subject_field = "investment"
+    own_fields = ("from_stage", "to_stage")
 
-    town = models.ForeignKey("core.Town", on_delete=models.CASCADE, related_name="+")
     investment = models.ForeignKey(
         Investment, on_delete=models.CASCADE, related_name="events", verbose_name=_("招商项目")
     )
     kind = models.CharField(_("事件"), max_length=20, choices=EventKind.choices)
-    on_date = models.DateField(_("日期"))
     from_stage = models.CharField(_("原阶段"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("新阶段"), max_length=20, choices=Stage.choices, blank=True)
-    message = models.TextField(_("说明"), blank=True)
-    user = account_field(_("操作人"), responsible=False)
-    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("项目动态")
         verbose_name_plural = _("项目动态")
-        ordering = ["-on_date", "-created_at", "-id"]
         indexes = [models.Index(fields=["investment", "-on_date"])]
-
-    def __str__(self):
-        return f"{self.on_date} {self.get_kind_display()}"

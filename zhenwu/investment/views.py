@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenwu.core import scoping
+from zhenwu.core import scoping, timeline
 from zhenwu.core.services import StaleEdit
 from zhenwu.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
 from zhenwu.investment import selectors, services
@@ -102,7 +102,7 @@ class InvestmentDetailView(ObjectDetailView):
         )
         ctx.update(
             flags=obj.flags(),
-            events=obj.events.select_related("user")[:100],
+            events=obj.events.select_related("actor").order_by(*timeline.NEWEST_FIRST)[:100],
             funds=funds,
             funds_total=sum((f.amount_wan for f in funds), start=0),
             funds_out_of_province=sum((f.out_of_province_wan for f in funds), start=0),

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from zhenwu.core import asof, people, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, validation_detail
 from zhenwu.core.api_base import crud_router as _crud
-from zhenwu.core.api_schemas import model_schemas
+from zhenwu.core.api_schemas import TimelineEventOut, model_schemas
 from zhenwu.core.services import StaleEdit
 from zhenwu.plan import selectors, services
 from zhenwu.plan.models import Measure, Plan, ProgressReport, Target, Task, Theme
@@ -166,15 +166,6 @@ def report_target(request, pk: int, payload: ReportIn):
 # --- tasks ---------------------------------------------------------------------------------
 
 
-class TaskEventOut(Schema):
-    kind: str
-    kind_label: str
-    time: str
-    actor: str | None
-    note: str
-    new_deadline: date | None
-
-
 class TaskOut(Schema):
     id: int
     title: str
@@ -225,7 +216,7 @@ def task_out(t: Task, as_of=None) -> dict:
 
 
 class TaskDetailOut(TaskOut):
-    events: list[TaskEventOut]
+    events: list[TimelineEventOut]
 
 
 class TaskIn(Schema):
@@ -266,17 +257,7 @@ def get_task(request, pk: int):
     if task is None:
         return Status(404, {"detail": "未找到"})
     out = task_out(task)
-    out["events"] = [
-        {
-            "kind": e.kind,
-            "kind_label": e.get_kind_display(),
-            "time": e.time.isoformat(),
-            "actor": e.actor.display_name if e.actor else None,
-            "note": e.note,
-            "new_deadline": e.new_deadline,
-        }
-        for e in task.events.select_related("actor")
-    ]
+    out["events"] = list(task.events.select_related("actor"))
     return out
 
 

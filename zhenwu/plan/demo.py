@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.core.demo import DemoContext, register_demo
+from zhenwu.core.timeline import local_date
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.plan import rules, services
 from zhenwu.plan.indicators import get_indicator
@@ -637,7 +638,9 @@ def _tasks(ctx, plan, calendar):
         moment = datetime.combine(assigned, time(9, 0))
         for i, event in enumerate(TaskEvent.objects.filter(task=task).order_by("id")):
             stamp = timezone.make_aware(moment + timedelta(days=3 * i))
-            TaskEvent.objects.filter(pk=event.pk).update(time=stamp)
+            TaskEvent.objects.filter(pk=event.pk).update(
+                recorded_at=stamp, on_date=local_date(stamp)
+            )
             if event.kind == "close":
                 task.closed_at = stamp
             if event.kind == "complete" and task.status == TaskStatus.COMPLETED:
@@ -798,7 +801,9 @@ def _current_tasks(ctx, plan, calendar):
         )
         for i, event in enumerate(events):
             stamp = first + step * i
-            TaskEvent.objects.filter(pk=event.pk).update(time=stamp)
+            TaskEvent.objects.filter(pk=event.pk).update(
+                recorded_at=stamp, on_date=local_date(stamp)
+            )
             if event.kind == "close":
                 task.closed_at = stamp
             if event.kind == "complete":

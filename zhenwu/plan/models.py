@@ -14,10 +14,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhenwu.core import formats
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.fields import account_field, department_field
+from zhenwu.core.timeline import TimelineEvent
 from zhenwu.plan.indicators import get_indicator
 
 
@@ -401,23 +404,24 @@ class TaskEventKind(models.TextChoices):
     EXTEND_REJECT = "extend_no", _("驳回延期")
 
 
-class TaskEvent(models.Model):
-    """One step on a task's timeline (Saleor-style typed events, append-only)."""
+class TaskEvent(TimelineEvent):
+    """One step on a task's timeline (督办环节; the shared shape is `core.timeline`)."""
 
-    town = models.ForeignKey("core.Town", on_delete=models.CASCADE, related_name="+")
+    subject_field = "task"
+    own_fields = ("new_deadline",)
+
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="events", verbose_name=_("任务")
     )
     kind = models.CharField(_("环节"), max_length=10, choices=TaskEventKind.choices)
-    time = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = account_field(_("操作人"), responsible=False)
-    note = models.TextField(_("说明"), blank=True)
     new_deadline = models.DateField(_("时限"), null=True, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("督办环节")
         verbose_name_plural = _("督办环节")
-        ordering = ["time", "id"]
 
-    def __str__(self):
-        return f"{self.task} · {self.get_kind_display()}"
+    @property
+    def extra(self) -> str:
+        if not self.new_deadline:
+            return ""
+        return f"{gettext('时限')} {formats.date_cell(self.new_deadline)}"

@@ -214,9 +214,11 @@ def _same_day(d: date, year: int) -> date:
 # --- supervised tasks (督办) ----------------------------------------------------------------
 
 
-def _event(task, kind, user, note="", new_deadline=None) -> TaskEvent:
-    return TaskEvent.objects.create(
-        town_id=task.town_id, task=task, kind=kind, actor=user, note=note, new_deadline=new_deadline
+def _event(task, kind, user, note="", new_deadline=None, on_date=None) -> TaskEvent:
+    """A step on the task's timeline, dated today unless the step has its own business date
+    (the assignment: the task's 交办日期)."""
+    return TaskEvent.record(
+        task, kind, actor=user, note=note, new_deadline=new_deadline, on_date=on_date
     )
 
 
@@ -351,7 +353,7 @@ def task_assign(
         acting_user=acting_user,
     )
     who = "、".join(str(x) for x in (assignee_department, assignee) if x)
-    _event(task, TaskEventKind.ASSIGN, acting_user, f"交办给{who}", deadline)
+    _event(task, TaskEventKind.ASSIGN, acting_user, f"交办给{who}", deadline, on_date=start)
     return task
 
 

@@ -150,8 +150,8 @@ def test_events_built_in_bulk_save_like_single_ones(world: World):
     )
     bulk_save(InvestmentEvent, create=[event], acting_user=user)
     stored = InvestmentEvent.objects.get(pk=event.pk)
-    assert stored.investment_id == inv.pk and stored.user_id == user.pk
-    assert stored.message == event.message and stored.on_date == datetime.date(2025, 3, 1)
+    assert stored.investment_id == inv.pk and stored.actor_id == user.pk
+    assert stored.note == event.note and stored.on_date == datetime.date(2025, 3, 1)
 
 
 def test_a_nul_in_a_cell_is_refused_by_the_parser_and_the_cleaner(world: World):

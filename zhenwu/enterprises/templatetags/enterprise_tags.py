@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from zhenwu.core import scoping
+from zhenwu.core import scoping, timeline
 from zhenwu.core.services import attachments_for
 from zhenwu.enterprises import selectors
 from zhenwu.enterprises.forms import EntryStatusForm
@@ -30,8 +30,8 @@ def enterprise_panel(context, ent):
     for item in items:
         item.files = list(scoping.restrict(attachments_for(item), user))
     events = scoping.restrict(
-        EntryEvent.objects.filter(enterprise=ent).select_related("user"), user
-    ).order_by("date", "pk")
+        EntryEvent.objects.filter(enterprise=ent).select_related("actor"), user
+    ).order_by(*timeline.ORDERING)
     can_change = scoping.can(user, scoping.CHANGE, ent)
     if ent.entry_status == EntryStatus.WITHDRAWN:
         next_status = EntryStatus.CANDIDATE

@@ -48,7 +48,7 @@ def test_move_forward_records_event_and_change_log(world):
     assert moved.stage == Stage.STARTED and moved.started_on == date(2025, 5, 6)
     event = moved.events.order_by("-id").first()
     assert (event.kind, event.from_stage, event.to_stage) == ("stage_moved", "signed", "started")
-    assert event.user == world.users["staff"]
+    assert event.actor == world.users["staff"]
     last = changes_of(moved).last()
     assert last.action == "update" and "stage" in last.changed_fields
 
@@ -75,7 +75,7 @@ def test_skipping_forward_dates_skipped_stages_the_same_day(world):
     )
     moved = services.move_stage(inv, "started", date(2025, 3, 9), world.users["staff"])
     assert moved.signed_on == moved.started_on == date(2025, 3, 9)
-    assert "跨过「签约」" in moved.events.order_by("-id").first().message
+    assert "跨过「签约」" in moved.events.order_by("-id").first().note
 
 
 def test_date_not_before_current_stage_and_not_in_future(world):
