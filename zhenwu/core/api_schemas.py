@@ -62,7 +62,9 @@ def model_schemas(
     read_only: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     create_only: tuple[str, ...] = (),
+    update_only: tuple[str, ...] = (),
     required: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
     types: dict[str, Any] | None = None,
     extra_out: dict[str, tuple] | None = None,
     extra_in: dict[str, tuple] | None = None,
@@ -74,14 +76,17 @@ def model_schemas(
     - `read_only`: returned, not accepted. `exclude`: neither. Non-editable fields are
       read-only anyway.
     - `create_only`: accepted on create, not by PATCH (a placement's worker).
-    - `required`: required on create although the model lets them be blank.
+      `update_only`: accepted by PATCH only (a finding's deadline, set after it is found).
+    - `required`: required on create although the model lets them be blank; `optional`:
+      not required on create although the model requires them (the service fills them in).
     - `types={name: type}`: a stricter input type than the field's (a bound, a list).
     - `extra_out={name: (type, resolver)}` (or `(type, resolver, description)`): a computed
       read-only output key; `resolver(obj)` — or `resolver(obj, context)` for one that needs
       the request — as ninja's `resolve_<name>`.
     - `extra_in={name: (type, default)}` (or with a description): an input that is not a
       field of the record — an action's detail such as a finding's photos. Declared
-      `writeOnly` in the OpenAPI, the only input besides aliases not returned by Out.
+      `writeOnly` in the OpenAPI (unless Out returns a key of that name: a many-to-many's
+      ids), the only input besides aliases not returned by Out.
     - `aliases={old: attname}`: a deprecated input name (`village` for `village_id`), accepted
       by In and PATCH, `deprecated` in the OpenAPI and mapped to the attname before
       validation; both given and different is a 422 naming the old name.
@@ -104,14 +109,17 @@ def model_schemas(
         if f.name in read_only or key in read_only or not f.editable:
             continue
         in_type = types.get(key, types.get(f.name)) or _python_type(f, output=False)
-        is_required = f.name in required or key in required
-        if not (f.null or f.blank or f.has_default()):
-            is_required = True
-        if is_required:
+        names = (f.name, key)
+        is_required = any(n in required for n in names) or not (
+            f.null or f.blank or f.has_default() or any(n in optional for n in names)
+        )
+        if any(n in update_only for n in names):
+            pass
+        elif is_required:
             create[key] = (in_type, Field(..., description=label))
         else:
             create[key] = (in_type | None, Field(None, description=label))
-        if f.name not in create_only and key not in create_only:
+        if not any(n in create_only for n in names):
             patch[key] = (in_type | None, Field(None, description=label))
     resolvers = {}
     for key, spec in (extra_out or {}).items():
@@ -120,7 +128,7 @@ def model_schemas(
         resolvers[f"resolve_{key}"] = staticmethod(resolver)
     for key, spec in (extra_in or {}).items():
         in_type, default, *description = spec
-        extra = {"writeOnly": True}
+        extra = None if key in out else {"writeOnly": True}
         text = description[0] if description else None
         create[key] = (in_type, Field(default, description=text, json_schema_extra=extra))
         if key not in create_only:
