@@ -17,24 +17,17 @@ from zhenwu.core.api_base import crud_router
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.models import Town, Village
 from zhenwu.inspections import selectors, services
-from zhenwu.inspections.models import Checklist, ChecklistItem, Finding, Round, Spot
+from zhenwu.inspections.models import Checklist, ChecklistItem, Finding, Round, Sheet, Spot
 
 router = Router(tags=["人居环境"])
 
 KIND = Literal["unannounced", "announced", "reinspection"]
 
 
-class SheetOut(Schema):
-    village_id: int
-    village: str
-    spot_ids: list[int]
-    score: Decimal | None
-    rescaled: bool
-    revisits: list[dict]
-
-    @staticmethod
-    def resolve_village(obj):
-        return obj.village.name
+# A round's score sheet of one village, nested in the round (read-only: scored by findings).
+SheetOut = model_schemas(
+    Sheet, extra_out={"village": (str, lambda obj: obj.village.name, "村（社区）名称")}
+)[0]
 
 
 # A round is drawn (services.draw_round): title and end date default from its start, the
