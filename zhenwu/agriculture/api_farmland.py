@@ -4,12 +4,10 @@ rectification goes through the pages' shared flow), read-only `field-chiefs` and
 `farmland-settings`. Every call through `restrict()`."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
-import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from ninja import Router
 
 from zhenwu.agriculture import rules_farmland as rules
 from zhenwu.agriculture import services_farmland as services
@@ -49,89 +47,67 @@ for _model, _path in ((FieldChief, "/field-chiefs"), (FarmlandSetting, "/farmlan
     router.add_router(_path, crud_router(_model, out_schema=model_schemas(_model)[0], tags=TAGS))
 
 
-class FindingOut(Schema):
-    id: int
-    patrol_id: int
-    plot_id: int
-    village_id: int
-    category: str
-    category_label: str
-    area_mu: Decimal | None
-    action: str
-    note: str
-    found_on: datetime.date
-    status: str
-    deadline: datetime.date | None
-    is_recurrence: bool
-    recurrence_of_id: int | None
-    escalated: bool
-    version: int
+# A finding is recorded inside its patrol (services.record_patrol: the patrol, village, date
+# and rectification order follow); its category is checked there, naming the finding's place.
+FindingOut, FindingIn = model_schemas(
+    PatrolFinding,
+    read_only=(
+        "patrol",
+        "village",
+        "found_on",
+        "status",
+        "deadline",
+        "responsible",
+        "rectification_note",
+    ),
+    types={"category": str},
+    extra_out={
+        "category_label": (str, lambda obj: obj.get_category_display(), "问题类型名称"),
+    },
+    aliases={"plot": "plot_id"},
+)[:2]
 
-    @staticmethod
-    def resolve_category_label(obj):
-        return obj.get_category_display()
-
-
-class PatrolOut(Schema):
-    id: int
-    patroller_id: int
-    level: str
-    patrolled_on: datetime.date
-    village_id: int
-    plot_ids: list[int]
-    gps_points: list
-    note: str
-    findings: list[FindingOut]
-    version: int
-
-    @staticmethod
-    def resolve_plot_ids(obj):
-        return sorted(p.pk for p in obj.plots.all())
-
-    @staticmethod
-    def resolve_findings(obj):
-        return list(obj.findings.all())
-
-
-class FindingIn(Schema):
-    plot: int = Field(..., description="图斑")
-    category: str = Field(..., description="问题类型编码，如 FLH1")
-    area_mu: Decimal | None = Field(None, description="涉及面积（亩）")
-    action: ACTION = "report"
-    note: str = ""
-
-
-class PatrolIn(Schema):
-    village: int = Field(..., description="村（社区）")
-    plots: list[int] = Field(..., description="巡查图斑")
-    patrolled_on: datetime.date | None = Field(None, description="巡田日期（默认今天）")
-    gps_points: Any = Field(None, description="GPS轨迹 [[纬度, 经度], …]")
-    note: str = ""
-    findings: list[FindingIn] = []
-
-
-class PatrolPatch(Schema):
-    version: int
-    note: str | None = None
+# A patrol is recorded with its plots and findings (services.record_patrol, the patroller and
+# level from the user); PATCH edits its note. The first API's `village`/`plots` are deprecated
+# aliases of the names Out returns.
+_PATROL_FIXED = ("village", "patrolled_on", "gps_points", "plot_ids", "findings")
+PatrolOut, PatrolIn, PatrolPatch = model_schemas(
+    Patrol,
+    read_only=("patroller", "level"),
+    optional=("patrolled_on",),
+    create_only=_PATROL_FIXED,
+    types={"gps_points": Any},
+    extra_out={
+        "plot_ids": (list[int], lambda obj: sorted(p.pk for p in obj.plots.all()), "巡查图斑"),
+        "findings": (list[FindingOut], lambda obj: list(obj.findings.all()), "发现问题"),
+    },
+    extra_in={
+        "plot_ids": (list[int], ..., "巡查图斑"),
+        "findings": (list[FindingIn], [], "发现问题"),
+    },
+    aliases={"village": "village_id", "plots": "plot_ids"},
+)
 
 
 def _create_patrol(request, data):
     user = request.auth
-    village = scoping.allowed_villages(user).filter(pk=data["village"]).first()
+    village = scoping.allowed_villages(user).filter(pk=data["village_id"]).first()
     if village is None:
-        raise ValidationError({"village": "村（社区）不存在或不在您的管辖范围"})
+        raise ValidationError({"village_id": "村（社区）不存在或不在您的管辖范围"})
     visible = scoping.restrict(Plot.objects.all(), user)
-    wanted = list(dict.fromkeys(data.get("plots") or []))
+    wanted = list(dict.fromkeys(data.get("plot_ids") or []))
     plots = list(visible.filter(pk__in=wanted))
     missing = sorted(set(wanted) - {p.pk for p in plots})
     if missing:
-        raise ValidationError({"plots": f"图斑 {missing} 不存在或不在您的管辖范围"})
+        raise ValidationError({"plot_ids": f"图斑 {missing} 不存在或不在您的管辖范围"})
     findings = []
     by_id = {p.pk: p for p in plots}
     for i, f in enumerate(data.get("findings") or [], start=1):
-        plot = by_id.get(f["plot"]) or visible.filter(pk=f["plot"]).first()
+        f = dict(f)
+        pid = f.pop("plot_id")
+        plot = by_id.get(pid) or visible.filter(pk=pid).first()
         if plot is None:
-            raise ValidationError({"plot": f"第{i}个问题的图斑不存在或不在您的管辖范围"})
+            raise ValidationError({"plot_id": f"第{i}个问题的图斑不存在或不在您的管辖范围"})
         if f["category"] not in rules.BY_CODE:
             raise ValidationError({"category": f"第{i}个问题的问题类型「{f['category']}」无效"})
         findings.append({**f, "plot": plot})

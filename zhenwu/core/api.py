@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from zhenwu.core import idnumbers, scoping
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router
+from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.changelog_read import masked_values, present
 from zhenwu.core.models import ApiToken, Department, ObjectChange, Village
 
@@ -49,36 +50,13 @@ def issue_token(request, payload: TokenIn):
     return {"token": raw, "expires_at": row.expires_at}
 
 
-class VillageOut(Schema):
-    id: int
-    name: str
-    kind: str
-    kind_label: str = Field(..., alias="get_kind_display")
-    code: str
-    order: int
-    town_id: int
-    version: int
-
-
-class VillageIn(Schema):
-    name: str
-    kind: Literal["village", "community"] = "village"
-    code: str = ""
-    order: int = 0
-    secretary: str = ""
-    note: str = ""
-    version: int | None = None
-
-
-class VillagePatch(Schema):
-    name: str | None = None
-    kind: Literal["village", "community"] | None = None
-    code: str | None = None
-    order: int | None = None
-    secretary: str | None = None
-    note: str | None = None
-    version: int  # required: the version read (409 when stale)
-
+# A village's surface is the model's (the demo-name marker is the demo's, read-only here),
+# with the kind's label computed.
+VillageOut, VillageIn, VillagePatch = model_schemas(
+    Village,
+    read_only=("is_demo_name",),
+    extra_out={"kind_label": (str, lambda obj: obj.get_kind_display(), "类型名称")},
+)
 
 villages_router = crud_router(
     Village,
@@ -90,13 +68,7 @@ villages_router = crud_router(
 )
 
 
-class DepartmentOut(Schema):
-    id: int
-    name: str
-    kind: str
-    modules: list[str]
-    town_id: int
-
+DepartmentOut = model_schemas(Department)[0]
 
 departments_router = crud_router(Department, out_schema=DepartmentOut, tags=["部门"])
 

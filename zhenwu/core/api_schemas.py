@@ -56,9 +56,43 @@ def _python_type(field: models.Field, *, output: bool):
     return str
 
 
-def model_schemas(model, *, read_only: tuple[str, ...] = (), exclude: tuple[str, ...] = ()):
-    """(Out, In, Patch) for `model`. `read_only` fields are returned but not accepted."""
+def model_schemas(
+    model,
+    *,
+    read_only: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    create_only: tuple[str, ...] = (),
+    update_only: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
+    types: dict[str, Any] | None = None,
+    extra_out: dict[str, tuple] | None = None,
+    extra_in: dict[str, tuple] | None = None,
+    aliases: dict[str, str] | None = None,
+):
+    """(Out, In, Patch) for `model`, derived from its concrete fields; the one way a module
+    overrides them is these keyword arguments, declared as data beside the `crud_router` call:
+
+    - `read_only`: returned, not accepted. `exclude`: neither. Non-editable fields are
+      read-only anyway.
+    - `create_only`: accepted on create, not by PATCH (a placement's worker).
+      `update_only`: accepted by PATCH only (a finding's deadline, set after it is found).
+    - `required`: required on create although the model lets them be blank; `optional`:
+      not required on create although the model requires them (the service fills them in).
+    - `types={name: type}`: a stricter input type than the field's (a bound, a list).
+    - `extra_out={name: (type, resolver)}` (or `(type, resolver, description)`): a computed
+      read-only output key; `resolver(obj)` — or `resolver(obj, context)` for one that needs
+      the request — as ninja's `resolve_<name>`.
+    - `extra_in={name: (type, default)}` (or with a description): an input that is not a
+      field of the record — an action's detail such as a finding's photos. Declared
+      `writeOnly` in the OpenAPI (unless Out returns a key of that name: a many-to-many's
+      ids), the only input besides aliases not returned by Out.
+    - `aliases={old: attname}`: a deprecated input name (`village` for `village_id`), accepted
+      by In and PATCH, `deprecated` in the OpenAPI and mapped to the attname before
+      validation; both given and different is a 422 naming the old name.
+    """
     name = model.__name__
+    types = types or {}
     fields = [
         f
         for f in model._meta.concrete_fields
@@ -72,19 +106,86 @@ def model_schemas(model, *, read_only: tuple[str, ...] = (), exclude: tuple[str,
         label = source_text(f.verbose_name)  # the API speaks the source language
         out_type = _python_type(f, output=True)
         out[key] = (out_type | None if f.null else out_type, Field(None, description=label))
-        if f.name in read_only or not f.editable:
+        if f.name in read_only or key in read_only or not f.editable:
             continue
-        in_type = _python_type(f, output=False)
-        required = not (f.null or f.blank or f.has_default())
-        if required:
+        in_type = types.get(key, types.get(f.name)) or _python_type(f, output=False)
+        names = (f.name, key)
+        is_required = any(n in required for n in names) or not (
+            f.null or f.blank or f.has_default() or any(n in optional for n in names)
+        )
+        if any(n in update_only for n in names):
+            pass
+        elif is_required:
             create[key] = (in_type, Field(..., description=label))
         else:
             create[key] = (in_type | None, Field(None, description=label))
-        patch[key] = (in_type | None, Field(None, description=label))
+        if not any(n in create_only for n in names):
+            patch[key] = (in_type | None, Field(None, description=label))
+    resolvers = {}
+    for key, spec in (extra_out or {}).items():
+        out_type, resolver, *description = spec
+        out[key] = (out_type, Field(None, description=description[0] if description else None))
+        resolvers[f"resolve_{key}"] = staticmethod(resolver)
+    for key, spec in (extra_in or {}).items():
+        in_type, default, *description = spec
+        extra = None if key in out else {"writeOnly": True}
+        text = description[0] if description else None
+        create[key] = (in_type, Field(default, description=text, json_schema_extra=extra))
+        if key not in create_only:
+            patch[key] = (in_type | None, Field(None, description=text, json_schema_extra=extra))
+    out_base = type(f"{name}OutBase", (Schema,), resolvers) if resolvers else Schema
     return (
-        create_model(f"{name}Out", __base__=Schema, **out),
-        create_model(f"{name}In", __base__=Schema, **create),
-        create_model(f"{name}Patch", __base__=Schema, **patch),
+        create_model(f"{name}Out", __base__=out_base, **out),
+        _with_aliases(create_model(f"{name}In", __base__=Schema, **create), aliases),
+        _with_aliases(create_model(f"{name}Patch", __base__=Schema, **patch), aliases),
+    )
+
+
+def _with_aliases(schema, aliases: dict[str, str] | None):
+    """`schema` taking each deprecated name of `aliases` ({old: attname}) for its attname."""
+    from pydantic import field_validator, model_validator
+    from pydantic_core import PydanticCustomError
+
+    aliases = {old: new for old, new in (aliases or {}).items() if new in schema.model_fields}
+    if not aliases:
+        return schema
+    fields = {}
+    for old, new in aliases.items():
+        target = schema.model_fields[new]
+        fields[old] = (
+            target.annotation | None,
+            Field(None, description=f"旧名，同 {new}", deprecated=True),
+        )
+
+    def _run_root_validator(cls, data, handler, info):
+        # Replaces ninja's root validator by name (as `with_row_input` does): the body is
+        # still a mapping here, before ninja wraps it in its per-field getter.
+        from ninja.schema import DjangoGetter
+
+        if isinstance(data, dict) and any(old in data for old in aliases):
+            data = dict(data)
+            for old, new in aliases.items():
+                if old in data and (new not in data or data[new] == data[old]):
+                    data[new] = data.pop(old)
+            # What is left under an old name conflicts with its new name (below).
+        return handler(DjangoGetter(data, cls, info.context))
+
+    def conflict(cls, value, info):
+        new = aliases[info.field_name]
+        raise PydanticCustomError(
+            "alias_conflict",
+            "「{old}」是「{new}」的旧名，两者同时给出且取值不同：只给「{new}」",
+            {"old": info.field_name, "new": new},
+        )
+
+    return create_model(
+        schema.__name__,
+        __base__=schema,
+        __validators__={
+            "_run_root_validator": model_validator(mode="wrap")(_run_root_validator),
+            "alias_conflict": field_validator(*aliases, mode="after")(conflict),
+        },
+        **fields,
     )
 
 

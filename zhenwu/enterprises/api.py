@@ -113,66 +113,11 @@ def classify_enterprise(request, payload: ClassifyIn):
 # --- enterprises --------------------------------------------------------------------------
 
 
-class EnterpriseOut(Schema):
-    id: int
-    name: str
-    uscc: str
-    industry_code: str
-    address: str
-    village_id: int | None
-    legal_rep: str
-    qualification: str
-    has_development_activity: bool
-    is_waterproofing: bool
-    platform_joined_on: datetime.date | None
-    cadre_id: int | None
-    entry_route: str
-    entry_status: str
-    status_since: datetime.date | None
-    approved_on: datetime.date | None
-    note: str
-    version: int
-
-
-class EnterpriseIn(Schema):
-    name: str
-    uscc: str
-    industry_code: str
-    address: str = ""
-    village_id: int | None = None
-    village: int | None = Field(None, description="旧名，同 village_id", deprecated=True)
-    legal_rep: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    qualification: Literal["general", "specialty", "labor", "none"] = "none"
-    has_development_activity: bool = True
-    is_waterproofing: bool = False
-    platform_joined_on: datetime.date | None = None
-    cadre_id: int | None = None
-    cadre: int | None = Field(None, description="旧名，同 cadre_id", deprecated=True)
-    entry_route: Literal["new", "upgrade"] = "upgrade"
-    note: str = ""
-
-
-class EnterprisePatch(Schema):
-    version: int  # required: the version read (409 when stale)
-    name: str | None = None
-    uscc: str | None = None
-    industry_code: str | None = None
-    address: str | None = None
-    village_id: int | None = None
-    village: int | None = Field(None, description="旧名，同 village_id", deprecated=True)
-    legal_rep: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    qualification: Literal["general", "specialty", "labor", "none"] | None = None
-    has_development_activity: bool | None = None
-    is_waterproofing: bool | None = None
-    platform_joined_on: datetime.date | None = None
-    cadre_id: int | None = None
-    cadre: int | None = Field(None, description="旧名，同 cadre_id", deprecated=True)
-    entry_route: Literal["new", "upgrade"] | None = None
-    note: str | None = None
+# The enterprise's surface is the model's (entry status and its dates are moved by
+# `/entry-status`, so read-only); the first API's `village`/`cadre` are deprecated aliases.
+EnterpriseOut, EnterpriseIn, EnterprisePatch = model_schemas(
+    Enterprise, aliases={"village": "village_id", "cadre": "cadre_id"}
+)
 
 
 def _fk_data(request, data: dict, obj=None) -> dict:
@@ -180,21 +125,16 @@ def _fk_data(request, data: dict, obj=None) -> dict:
 
     current_cadre = obj.cadre_id if obj is not None else None
     out = dict(data)
-    # The API returns `village_id`/`cadre_id`; it takes the same names (the old `village`/
-    # `cadre` still work; `_id` wins when both are sent).
-    for name in ("village", "cadre"):
-        if f"{name}_id" in out:
-            out[name] = out.pop(f"{name}_id")
-    if "village" in out:
-        vid = out.pop("village")
+    if "village_id" in out:
+        vid = out.pop("village_id")
         village = None
         if vid is not None:
             village = scoping.allowed_villages(request.auth).filter(pk=vid).first()
             if village is None:
                 raise ValidationError({"village_id": f"村（社区）{vid} 不存在或不在您的管辖范围"})
         out["village"] = village
-    if "cadre" in out:
-        uid = out.pop("cadre")
+    if "cadre_id" in out:
+        uid = out.pop("cadre_id")
         cadre = None
         if uid is not None:
             cadre = people.pick(request.auth, Enterprise, "cadre", uid, current=current_cadre)
@@ -336,16 +276,7 @@ router.add_router(
 )
 
 
-class MonthlyFigureOut(Schema):
-    id: int
-    enterprise_id: int
-    month: datetime.date
-    revenue: Decimal | None
-    main_revenue: Decimal | None
-    output_value: Decimal | None
-    employees: int | None
-    taxes: Decimal | None
-    version: int
+MonthlyFigureOut = model_schemas(MonthlyFigure)[0]
 
 
 router.add_router(

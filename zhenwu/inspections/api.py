@@ -17,67 +17,38 @@ from zhenwu.core.api_base import crud_router
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.models import Town, Village
 from zhenwu.inspections import selectors, services
-from zhenwu.inspections.models import Checklist, ChecklistItem, Finding, Round, Spot
+from zhenwu.inspections.models import Checklist, ChecklistItem, Finding, Round, Sheet, Spot
 
 router = Router(tags=["人居环境"])
 
 KIND = Literal["unannounced", "announced", "reinspection"]
 
 
-class SheetOut(Schema):
-    village_id: int
-    village: str
-    spot_ids: list[int]
-    score: Decimal | None
-    rescaled: bool
-    revisits: list[dict]
-
-    @staticmethod
-    def resolve_village(obj):
-        return obj.village.name
+# A round's score sheet of one village, nested in the round (read-only: scored by findings).
+SheetOut = model_schemas(
+    Sheet, extra_out={"village": (str, lambda obj: obj.village.name, "村（社区）名称")}
+)[0]
 
 
-class RoundOut(Schema):
-    id: int
-    title: str
-    kind: str
-    starts_at: datetime.datetime
-    ends_on: datetime.date
-    status: str
-    checklist_id: int
-    revisit_from: datetime.date | None
-    revisit_to: datetime.date | None
-    inspector_ids: list[int]
-    sheets: list[SheetOut]
-    note: str
-    version: int
-
-    @staticmethod
-    def resolve_inspector_ids(obj):
-        return sorted(u.pk for u in obj.inspectors.all())
-
-    @staticmethod
-    def resolve_sheets(obj):
-        return list(obj.sheets.all())
-
-
-class RoundIn(Schema):
-    starts_at: datetime.datetime
-    kind: KIND = "unannounced"
-    title: str = ""
-    inspectors: list[int] = []
-    ends_on: datetime.date | None = None
-    checklist: int | None = None
-    note: str = ""
-    revisit_from: datetime.date | None = None
-    revisit_to: datetime.date | None = None
-
-
-class RoundPatch(Schema):
-    version: int | None = None
-    title: str | None = None
-    note: str | None = None
-    ends_on: datetime.date | None = None
+# A round is drawn (services.draw_round): title and end date default from its start, the
+# status moves by closing it; PATCH edits title, note and end only. The first API's names
+# (`checklist`, `inspectors`) are deprecated aliases of what Out returns.
+RoundOut, RoundIn, RoundPatch = model_schemas(
+    Round,
+    read_only=("status",),
+    optional=("title", "ends_on", "checklist"),
+    create_only=("starts_at", "kind", "checklist", "revisit_from", "revisit_to", "inspector_ids"),
+    extra_out={
+        "inspector_ids": (
+            list[int],
+            lambda obj: sorted(u.pk for u in obj.inspectors.all()),
+            "督查员",
+        ),
+        "sheets": (list[SheetOut], lambda obj: list(obj.sheets.all()), "评分表"),
+    },
+    extra_in={"inspector_ids": (list[int], [], "督查员")},
+    aliases={"checklist": "checklist_id", "inspectors": "inspector_ids"},
+)
 
 
 def _rounds():
@@ -90,12 +61,12 @@ def _create_round(request, data):
     user = request.auth
     from zhenwu.core.models import User
 
-    people = list(User.objects.filter(town=user.town, pk__in=data.get("inspectors") or []))
+    people = list(User.objects.filter(town=user.town, pk__in=data.get("inspector_ids") or []))
     checklist = None
-    if data.get("checklist") is not None:
-        checklist = Checklist.objects.filter(town=user.town, pk=data["checklist"]).first()
+    if data.get("checklist_id") is not None:
+        checklist = Checklist.objects.filter(town=user.town, pk=data["checklist_id"]).first()
         if checklist is None:
-            raise ValidationError({"checklist": f"评分细则 {data['checklist']} 不存在"})
+            raise ValidationError({"checklist_id": f"评分细则 {data['checklist_id']} 不存在"})
     return services.draw_round(
         town=user.town,
         starts_at=data["starts_at"],
@@ -133,43 +104,6 @@ router.add_router(
 )
 
 
-class FindingOut(Schema):
-    id: int
-    round_id: int
-    village_id: int
-    village: str
-    spot_id: int | None
-    item_id: int
-    item_code: str
-    item: str
-    count: int
-    deduction: Decimal
-    note: str
-    found_at: datetime.datetime
-    lat: Decimal | None
-    lng: Decimal | None
-    is_recurrence: bool
-    flags: list[str]
-    status: str
-    deadline: datetime.date | None
-    responsible_id: int | None
-    rectified_at: datetime.datetime | None
-    accepted_at: datetime.datetime | None
-    version: int
-
-    @staticmethod
-    def resolve_village(obj):
-        return obj.village.name
-
-    @staticmethod
-    def resolve_item(obj):
-        return obj.item.name
-
-    @staticmethod
-    def resolve_item_code(obj):
-        return obj.item.code
-
-
 class PhotoIn(Schema):
     """A photo inside the JSON body: its file name (the extension decides the type) and the
     bytes in base64 (a `data:image/jpeg;base64,` prefix is accepted)."""
@@ -178,18 +112,26 @@ class PhotoIn(Schema):
     data: str
 
 
-class FindingIn(Schema):
-    round: int
-    village: int
-    item: int
-    count: int = 1
-    spot: int | None = None
-    note: str = ""
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    client_key: str = ""
-    photos: list[PhotoIn] = []
-    photo_taken_at: datetime.datetime | None = None
+# A finding is recorded by an inspector (services.record_finding: its sheet, time, deduction
+# and flags follow); PATCH edits the count, note and deadline. The first API's `round`,
+# `village`, `item`, `spot` are deprecated aliases of the `_id` names Out returns.
+FindingOut, FindingIn, FindingPatch = model_schemas(
+    Finding,
+    read_only=("sheet", "found_at", "inspector", "status", "responsible", "rectification_note"),
+    create_only=("round", "village", "spot", "item", "lat", "lng"),
+    update_only=("deadline",),
+    extra_out={
+        "village": (str, lambda obj: obj.village.name, "村（社区）名称"),
+        "item": (str, lambda obj: obj.item.name, "评分项"),
+        "item_code": (str, lambda obj: obj.item.code, "评分项编号"),
+    },
+    extra_in={
+        "client_key": (str, "", "离线提交编号（重复提交只记一次）"),
+        "photos": (list[PhotoIn], [], "现场照片"),
+        "photo_taken_at": (datetime.datetime | None, None, "拍摄时间"),
+    },
+    aliases={"round": "round_id", "village": "village_id", "item": "item_id", "spot": "spot_id"},
+)
 
 
 MAX_PHOTOS = 5
@@ -226,31 +168,26 @@ def _photos(raw) -> list:
     return files
 
 
-class FindingPatch(Schema):
-    version: int | None = None
-    count: int | None = None
-    note: str | None = None
-    deadline: datetime.date | None = None
-
-
 def _create_finding(request, data):
     user = request.auth
     if not services.may_verify(user):
         raise Http404  # village cadres are inspected; they do not record findings
-    rnd = scoping.restrict(Round.objects.all(), user).filter(pk=data["round"]).first()
+    rnd = scoping.restrict(Round.objects.all(), user).filter(pk=data["round_id"]).first()
     if rnd is None:
-        raise ValidationError({"round": f"轮次 {data['round']} 不存在或不在您的管辖范围"})
-    village = Village.objects.filter(town=rnd.town, pk=data["village"]).first()
+        raise ValidationError({"round_id": f"轮次 {data['round_id']} 不存在或不在您的管辖范围"})
+    village = Village.objects.filter(town=rnd.town, pk=data["village_id"]).first()
     if village is None:
-        raise ValidationError({"village": f"村（社区）{data['village']} 不存在"})
-    item = ChecklistItem.objects.filter(pk=data["item"], section__checklist=rnd.checklist).first()
+        raise ValidationError({"village_id": f"村（社区）{data['village_id']} 不存在"})
+    item = ChecklistItem.objects.filter(
+        pk=data["item_id"], section__checklist=rnd.checklist
+    ).first()
     if item is None:
-        raise ValidationError({"item": f"评分项 {data['item']} 不属于本轮的评分细则"})
+        raise ValidationError({"item_id": f"评分项 {data['item_id']} 不属于本轮的评分细则"})
     spot = None
-    if data.get("spot") is not None:
-        spot = Spot.objects.filter(town=rnd.town, pk=data["spot"]).first()
+    if data.get("spot_id") is not None:
+        spot = Spot.objects.filter(town=rnd.town, pk=data["spot_id"]).first()
         if spot is None:
-            raise ValidationError({"spot": f"点位 {data['spot']} 不存在"})
+            raise ValidationError({"spot_id": f"点位 {data['spot_id']} 不存在"})
     finding, _ = services.record_finding(
         rnd=rnd,
         village=village,

@@ -5,7 +5,6 @@ errors are 422 with Chinese messages naming the field."""
 
 from datetime import date
 from datetime import date as Date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -31,132 +30,24 @@ from zhenwu.investment.selectors import with_flags
 router = Router(tags=["招商引资"])
 
 
-class InvestmentOut(Schema):
-    id: int
-    code: str
-    name: str
-    investor_name: str
-    investor_uscc: str
-    investor_origin: str
-    industry_code: str
-    industry_chain: str
-    project_type: str
-    nature: str
-    original_id: int | None
-    planned_total_wan: float | None
-    fixed_asset_wan: float | None
-    land_mu: float | None
-    site: str
-    village_id: int | None
-    leader_id: int | None
-    department_id: int | None
-    contact_name: str
-    contact_phone: str
-    source: str
-    stage: str
-    stage_label: str = Field(..., alias="get_stage_display")
-    lead_on: date | None
-    negotiating_on: date | None
-    signed_on: date | None
-    started_on: date | None
-    completed_on: date | None
-    producing_on: date | None
-    terminated_on: date | None
-    termination_reason: str
-    signing_type: str
-    signing_event: str
-    planned_start_on: date | None
-    planned_production_on: date | None
-    problems: str
-    note: str
-    above_100m: bool
-    size_band: str | None
-    flags: list[str]
-    town_id: int
-    version: int
+def _above_100m(obj):
+    from zhenwu.investment.rules import is_above_100m
 
-    @staticmethod
-    def resolve_above_100m(obj):
-        from zhenwu.investment.rules import is_above_100m
-
-        return is_above_100m(obj.planned_total_wan)
-
-    @staticmethod
-    def resolve_flags(obj):
-        return [key for key, _, _ in obj.flags()]
+    return is_above_100m(obj.planned_total_wan)
 
 
-class InvestmentIn(Schema):
-    code: str
-    name: str
-    investor_name: str = ""
-    investor_uscc: str = ""
-    investor_origin: str = ""
-    industry_code: str = ""
-    industry_chain: str = ""
-    project_type: str = "industrial"
-    nature: str = "new"
-    original_id: int | None = None
-    planned_total_wan: Decimal | None = None
-    fixed_asset_wan: Decimal | None = None
-    land_mu: Decimal | None = None
-    site: str = ""
-    village_id: int | None = None
-    leader_id: int | None = None
-    department_id: int | None = None
-    contact_name: str = ""
-    contact_phone: str = ""
-    source: str = ""
-    stage: str = "lead"
-    lead_on: date | None = None
-    negotiating_on: date | None = None
-    signed_on: date | None = None
-    started_on: date | None = None
-    completed_on: date | None = None
-    producing_on: date | None = None
-    signing_type: str = ""
-    signing_event: str = ""
-    planned_start_on: date | None = None
-    planned_production_on: date | None = None
-    problems: str = ""
-    note: str = ""
-
-
-class InvestmentPatch(Schema):
-    code: str | None = None
-    name: str | None = None
-    investor_name: str | None = None
-    investor_uscc: str | None = None
-    investor_origin: str | None = None
-    industry_code: str | None = None
-    industry_chain: str | None = None
-    project_type: str | None = None
-    nature: str | None = None
-    original_id: int | None = None
-    planned_total_wan: Decimal | None = None
-    fixed_asset_wan: Decimal | None = None
-    land_mu: Decimal | None = None
-    site: str | None = None
-    village_id: int | None = None
-    leader_id: int | None = None
-    department_id: int | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    source: str | None = None
-    stage: str | None = None
-    lead_on: date | None = None
-    negotiating_on: date | None = None
-    signed_on: date | None = None
-    started_on: date | None = None
-    completed_on: date | None = None
-    producing_on: date | None = None
-    signing_type: str | None = None
-    signing_event: str | None = None
-    planned_start_on: date | None = None
-    planned_production_on: date | None = None
-    problems: str | None = None
-    note: str | None = None
-    version: int  # required: the version read (409 when stale)
+# The investment's surface is the model's; termination goes through `/stage` (read-only
+# here), and the stage's label, the 亿元 flag, the size band and the warnings are computed.
+InvestmentOut, InvestmentIn, InvestmentPatch = model_schemas(
+    Investment,
+    read_only=("terminated_on", "termination_reason"),
+    extra_out={
+        "stage_label": (str, lambda obj: obj.get_stage_display(), "阶段名称"),
+        "above_100m": (bool, _above_100m, "亿元以上项目"),
+        "size_band": (str | None, lambda obj: obj.size_band, "规模档次"),
+        "flags": (list[str], lambda obj: [key for key, _, _ in obj.flags()], "提示"),
+    },
+)
 
 
 TEXT_FIELDS = {
@@ -285,20 +176,9 @@ def move_stage(request, pk: int, payload: StageIn):
         return Status(422, {"detail": validation_detail(exc)})
 
 
-class FundsOut(Schema):
-    id: int
-    investment_id: int
-    month: date
-    amount_wan: float
-    out_of_province_wan: float
-    note: str
-
-
-class FundsIn(Schema):
-    month: str
-    amount_wan: Decimal
-    out_of_province_wan: Decimal | None = None
-    note: str = ""
+# One month's funds of an investment (its path names the investment); `month` is read as
+# "2025-03" or "2025-03-01" by the ledgers' month parser, hence text on input.
+FundsOut, FundsIn = model_schemas(FundsReceipt, read_only=("investment",), types={"month": str})[:2]
 
 
 @router.get("/investments/{int:pk}/funds", response=list[FundsOut])
@@ -326,7 +206,7 @@ def add_funds(request, pk: int, payload: FundsIn):
             month=month,
             amount_wan=payload.amount_wan,
             out_of_province_wan=payload.out_of_province_wan,
-            note=payload.note,
+            note=payload.note or "",
             acting_user=request.auth,
         )
     except ValidationError as exc:
@@ -334,19 +214,7 @@ def add_funds(request, pk: int, payload: FundsIn):
     return Status(201, receipt)
 
 
-class FollowUpOut(Schema):
-    id: int
-    investment_id: int
-    on_date: date
-    note: str
-    next_on: date | None
-    by_id: int | None
-
-
-class FollowUpIn(Schema):
-    on_date: date
-    note: str
-    next_on: date | None = None
+FollowUpOut, FollowUpIn = model_schemas(FollowUp, read_only=("investment", "by"))[:2]
 
 
 @router.get("/investments/{int:pk}/follow-ups", response=list[FollowUpOut])

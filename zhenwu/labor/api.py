@@ -4,9 +4,7 @@
 masked for users who may not see personal numbers."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
-import datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema
@@ -29,89 +27,38 @@ from zhenwu.labor.models import (
 
 router = Router(tags=["劳务品牌"])
 
-SKILL = Literal["", "5", "4", "3", "2", "1"]
-DEST = Literal["", "town", "county", "province", "other_province", "abroad"]
-BAND = Literal["", "lt3000", "3000_5000", "5000_8000", "8000_12000", "ge12000"]
-STATUS = Literal["employed", "seeking", "self", "inactive"]
-
 
 def _viewer(context):
     request = context.get("request") if context else None
     return getattr(request, "auth", None)
 
 
-class WorkerOut(Schema):
-    id: int
-    name: str
-    resident_id: str
-    sex: str
-    birth_date: datetime.date | None
-    village_id: int | None
-    phone: str
-    trade_id: int | None
-    trade: str | None
-    skill_level: str
-    employment_status: str
-    employer: str
-    work_place: str
-    destination: str
-    income_band: str
-    note: str
-    version: int
-
-    @staticmethod
-    def resolve_trade(obj):
-        return obj.trade.name if obj.trade_id else None
-
-
-class WorkerIn(Schema):
-    name: str
-    resident_id: str
-    village: int | None = None
-    phone: str = ""
-    trade: int | None = None
-    skill_level: SKILL = ""
-    employment_status: STATUS = "seeking"
-    employer: str = ""
-    work_place: str = ""
-    destination: DEST = ""
-    income_band: BAND = ""
-    note: str = ""
-
-
-class WorkerPatch(Schema):
-    version: int | None = None
-    name: str | None = None
-    resident_id: str | None = None
-    village: int | None = None
-    phone: str | None = None
-    trade: int | None = None
-    skill_level: SKILL | None = None
-    employment_status: STATUS | None = None
-    employer: str | None = None
-    work_place: str | None = None
-    destination: DEST | None = None
-    income_band: BAND | None = None
-    note: str | None = None
+# The worker's surface is the model's; the trade's name is computed, and the first API's
+# input names (`village`, `trade`) still work as deprecated aliases of `village_id`/`trade_id`.
+WorkerOut, WorkerIn, WorkerPatch = model_schemas(
+    Worker,
+    extra_out={"trade": (str | None, lambda obj: obj.trade.name if obj.trade_id else None, "工种")},
+    aliases={"village": "village_id", "trade": "trade_id"},
+)
 
 
 def _worker_fks(request, data: dict) -> dict:
     out = dict(data)
-    if "village" in out:
-        vid = out.pop("village")
+    if "village_id" in out:
+        vid = out.pop("village_id")
         village = None
         if vid is not None:
             village = scoping.allowed_villages(request.auth).filter(pk=vid).first()
             if village is None:
-                raise ValidationError({"village": f"村（社区）{vid} 不存在或不在您的管辖范围"})
+                raise ValidationError({"village_id": f"村（社区）{vid} 不存在或不在您的管辖范围"})
         out["village"] = village
-    if "trade" in out:
-        tid = out.pop("trade")
+    if "trade_id" in out:
+        tid = out.pop("trade_id")
         trade = None
         if tid is not None:
             trade = Trade.objects.filter(pk=tid, is_active=True).first()
             if trade is None:
-                raise ValidationError({"trade": f"工种 {tid} 不存在"})
+                raise ValidationError({"trade_id": f"工种 {tid} 不存在"})
         out["trade"] = trade
     for k in ("resident_id", "phone"):
         if k in out and out[k] is None:
@@ -153,63 +100,30 @@ router.add_router(
 
 
 class TraineeOut(Schema):
+    """One trainee of a session (an aggregate of the session's enrollments, not a surface)."""
+
     worker_id: int
     attendance: str
     hours_attended: Decimal | None
 
 
-class TrainingOut(Schema):
-    id: int
-    name: str
-    course_id: int
-    course: str
-    base_id: int | None
-    start_date: datetime.date
-    end_date: datetime.date
-    trainer: str
-    hours: Decimal
-    place: str
-    capacity: int | None
-    trainees: list[TraineeOut]
-    version: int
-
-    @staticmethod
-    def resolve_course(obj):
-        return obj.course.name
-
-    @staticmethod
-    def resolve_trainees(obj, context):
-        user = _viewer(context)
-        return list(
-            scoping.restrict(Enrollment.objects.filter(session=obj), user)
-            .order_by("pk")
-            .values("worker_id", "attendance", "hours_attended")
-        )
+def _trainees(obj, context):
+    return list(
+        scoping.restrict(Enrollment.objects.filter(session=obj), _viewer(context))
+        .order_by("pk")
+        .values("worker_id", "attendance", "hours_attended")
+    )
 
 
-class TrainingIn(Schema):
-    name: str
-    course_id: int
-    base_id: int | None = None
-    start_date: datetime.date
-    end_date: datetime.date
-    trainer: str = ""
-    hours: Decimal
-    place: str = ""
-    capacity: int | None = None
-    note: str = ""
-
-
-class TrainingPatch(Schema):
-    version: int | None = None
-    name: str | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    trainer: str | None = None
-    hours: Decimal | None = None
-    place: str | None = None
-    capacity: int | None = None
-    note: str | None = None
+# A session's course and base are chosen when it is created, not moved afterwards.
+TrainingOut, TrainingIn, TrainingPatch = model_schemas(
+    TrainingSession,
+    create_only=("course", "base"),
+    extra_out={
+        "course": (str, lambda obj: obj.course.name, "课程"),
+        "trainees": (list[TraineeOut], _trainees, "学员"),
+    },
+)
 
 
 def _create_training(request, data):
@@ -249,44 +163,10 @@ router.add_router(
 )
 
 
-class PlacementOut(Schema):
-    id: int
-    worker_id: int
-    enterprise_id: int | None
-    employer: str
-    project: str
-    place: str
-    destination: str
-    start_date: datetime.date
-    end_date: datetime.date | None
-    wage_band: str
-    note: str
-    version: int
-
-
-class PlacementIn(Schema):
-    worker_id: int
-    enterprise_id: int | None = None
-    employer: str = ""
-    project: str = ""
-    place: str
-    destination: Literal["town", "county", "province", "other_province", "abroad"]
-    start_date: datetime.date
-    end_date: datetime.date | None = None
-    wage_band: BAND = ""
-    note: str = ""
-
-
-class PlacementPatch(Schema):
-    version: int | None = None
-    employer: str | None = None
-    project: str | None = None
-    place: str | None = None
-    destination: Literal["town", "county", "province", "other_province", "abroad"] | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    wage_band: BAND | None = None
-    note: str | None = None
+# A placement belongs to its worker and employer from the start (PATCH edits the rest).
+PlacementOut, PlacementIn, PlacementPatch = model_schemas(
+    Placement, create_only=("worker", "enterprise")
+)
 
 
 def _create_placement(request, data):
@@ -330,18 +210,7 @@ router.add_router(
 )
 
 
-class CertificateOut(Schema):
-    id: int
-    worker_id: int
-    kind: str
-    trade_id: int | None
-    level: str
-    number: str
-    issuer: str
-    issued_on: datetime.date
-    expires_on: datetime.date | None
-    exam_id: int | None
-    version: int
+CertificateOut = model_schemas(Certificate)[0]
 
 
 router.add_router(

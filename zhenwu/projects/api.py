@@ -20,19 +20,17 @@ from ninja.pagination import paginate
 from zhenwu.core import people, scoping
 from zhenwu.core import services as core_services
 from zhenwu.core.api_base import ErrorOut, Pagination, crud_router, validation_detail
-from zhenwu.core.api_schemas import FiniteFloat, model_schemas
+from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.models import Department
 from zhenwu.core.workcalendar import get_calendar
 from zhenwu.projects import selectors, services
 from zhenwu.projects.models import (
-    FarmlandBuildType,
-    FarmlandMappingStatus,
+    FarmlandDetail,
     Milestone,
     MilestoneDependency,
     Problem,
     Project,
     ProjectCategory,
-    ProjectStatus,
     WeeklyReport,
 )
 from zhenwu.projects.scheduling import CalendarDays, ScheduleError, schedule_spec
@@ -163,155 +161,43 @@ def schedule_tool(request):
 # --- projects -----------------------------------------------------------------------------------
 
 
-class FarmlandFields(Schema):
-    """高标准农田 fields of a project (domain-rules §6); amounts in 万元, areas in 亩."""
-
-    approval_no: str | None = None
-    build_type: FarmlandBuildType | None = None
-    area_mu: FiniteFloat | None = None
-    water_saving_mu: FiniteFloat | None = None
-    new_farmland_mu: FiniteFloat | None = None
-    fiscal_funds: FiniteFloat | None = None
-    central_funds: FiniteFloat | None = None
-    provincial_funds: FiniteFloat | None = None
-    local_funds: FiniteFloat | None = None
-    social_funds: FiniteFloat | None = None
-    work_tian: str | None = None
-    work_tu: str | None = None
-    work_shui: str | None = None
-    work_lu: str | None = None
-    work_lin: str | None = None
-    work_dian: str | None = None
-    work_ji: str | None = None
-    work_guan: str | None = None
-    design_approval_no: str | None = None
-    design_approved_on: date | None = None
-    contractor: str | None = None
-    supervisor: str | None = None
-    completed_on: date | None = None
-    county_checked_on: date | None = None
-    accepted_on: date | None = None
-    mapping_status: FarmlandMappingStatus | None = None
-    mapped_on: date | None = None
-    keeper: str | None = None
-    has_sign_board: bool | None = None
+# 高标准农田 fields of a project (domain-rules §6; amounts in 万元, areas in 亩): the detail
+# model's surface, nested in the project's input and output. 开工 is the project's actual start.
+FarmlandOut, FarmlandFields = model_schemas(
+    FarmlandDetail,
+    read_only=("project",),
+    extra_out={
+        "started_on": (date | None, lambda obj: obj.project.actual_start, "开工日期"),
+        "mapping_status_label": (str, lambda obj: obj.get_mapping_status_display(), "上图入库"),
+        "per_mu_investment": (float | None, lambda obj: obj.per_mu_investment, "亩均投资"),
+    },
+)[:2]
 
 
-class FarmlandOut(FarmlandFields):
-    started_on: date | None = None  # 开工 = the project's actual_start (read-only here)
-    mapping_status_label: str = ""
-    per_mu_investment: float | None = None
-
-    @staticmethod
-    def resolve_started_on(obj):
-        return obj.project.actual_start
-
-    @staticmethod
-    def resolve_mapping_status_label(obj):
-        return obj.get_mapping_status_display()
+def _farmland_of(obj):
+    detail = getattr(obj, "farmland", None)
+    return None if detail is None or detail.is_deleted else detail
 
 
-class ProjectOut(Schema):
-    id: int
-    name: str
-    category: str
-    category_label: str
-    status: str
-    status_label: str
-    year: int | None
-    village_id: int | None
-    leader_id: int | None
-    department_id: int | None
-    team: list[int]
-    investment_id: int | None
-    total_investment: float | None
-    annual_investment: float | None
-    completed_investment: float | None
-    location: str
-    plan_text: str
-    approved_on: date | None
-    planned_start: date | None
-    planned_finish: date | None
-    actual_start: date | None
-    building_since: date | None
-    actual_finish: date | None
-    deadline: date | None
-    note: str
-    farmland: FarmlandOut | None = None
-    version: int
-
-    @staticmethod
-    def resolve_farmland(obj):
-        detail = getattr(obj, "farmland", None)
-        return None if detail is None or detail.is_deleted else detail
-
-    @staticmethod
-    def resolve_category(obj):
-        return obj.category.key
-
-    @staticmethod
-    def resolve_category_label(obj):
-        return obj.category.label
-
-    @staticmethod
-    def resolve_status_label(obj):
-        return obj.get_status_display()
-
-    @staticmethod
-    def resolve_team(obj):
-        return [u.pk for u in obj.team.all()]
-
-
-class ProjectIn(Schema):
-    name: str
-    category: str = "key"
-    status: ProjectStatus = ProjectStatus.PLANNING
-    year: int | None = None
-    village_id: int | None = None
-    leader_id: int | None = None
-    department_id: int | None = None
-    team: list[int] | None = None
-    total_investment: FiniteFloat | None = None
-    annual_investment: FiniteFloat | None = None
-    completed_investment: FiniteFloat | None = None
-    location: str = ""
-    plan_text: str = ""
-    approved_on: date | None = None
-    planned_start: date | None = None
-    planned_finish: date | None = None
-    actual_start: date | None = None
-    building_since: date | None = None
-    actual_finish: date | None = None
-    deadline: date | None = None
-    note: str = ""
-    farmland: FarmlandFields | None = None
-    version: int | None = None
-
-
-class ProjectPatch(Schema):
-    name: str | None = None
-    category: str | None = None
-    status: ProjectStatus | None = None
-    year: int | None = None
-    village_id: int | None = None
-    leader_id: int | None = None
-    department_id: int | None = None
-    team: list[int] | None = None
-    total_investment: FiniteFloat | None = None
-    annual_investment: FiniteFloat | None = None
-    completed_investment: FiniteFloat | None = None
-    location: str | None = None
-    plan_text: str | None = None
-    approved_on: date | None = None
-    planned_start: date | None = None
-    planned_finish: date | None = None
-    actual_start: date | None = None
-    building_since: date | None = None
-    actual_finish: date | None = None
-    deadline: date | None = None
-    note: str | None = None
-    farmland: FarmlandFields | None = None
-    version: int  # required: the version read (409 when stale)
+# The project's surface is the model's. Its category is read and written by key (the
+# category's id is returned too); the team is a list of user ids; the demo marker, the
+# linked investment and the imported leader name are read-only here.
+ProjectOut, ProjectIn, ProjectPatch = model_schemas(
+    Project,
+    read_only=("category", "investment", "leader_name", "is_demo"),
+    extra_out={
+        "category": (str, lambda obj: obj.category.key, "项目类别"),
+        "category_label": (str, lambda obj: obj.category.label, "项目类别名称"),
+        "status_label": (str, lambda obj: obj.get_status_display(), "状态名称"),
+        "team": (list[int], lambda obj: [u.pk for u in obj.team.all()], "专班成员"),
+        "farmland": (FarmlandOut | None, _farmland_of, "高标准农田"),
+    },
+    extra_in={
+        "category": (str, "key", "项目类别（键，如 key）"),
+        "team": (list[int] | None, None, "专班成员"),
+        "farmland": (FarmlandFields | None, None, "高标准农田"),
+    },
+)
 
 
 def _resolve(request, data: dict, obj=None):
@@ -432,55 +318,22 @@ class PredecessorOut(Schema):
     lag: int
 
 
-class MilestoneOut(Schema):
-    id: int
-    project_id: int
-    name: str
-    order: int
-    duration: int
-    calendar_days: bool
-    fixed_start: date | None
-    actual_start: date | None
-    actual_finish: date | None
-    percent_complete: float
-    note: str
-    predecessors: list[PredecessorOut]
-    version: int
-
-    @staticmethod
-    def resolve_predecessors(obj):
-        return [
-            {"id": d.predecessor_id, "key": d.predecessor.name, "lag": d.lag}
-            for d in obj.predecessor_links.all()
-            if not d.is_deleted and not d.predecessor.is_deleted
-        ]
+def _predecessors(obj):
+    return [
+        {"id": d.predecessor_id, "key": d.predecessor.name, "lag": d.lag}
+        for d in obj.predecessor_links.all()
+        if not d.is_deleted and not d.predecessor.is_deleted
+    ]
 
 
-class MilestoneIn(Schema):
-    name: str
-    duration: int = 1
-    order: int = 0
-    calendar_days: bool = False
-    fixed_start: date | None = None
-    actual_start: date | None = None
-    actual_finish: date | None = None
-    percent_complete: FiniteFloat = 0
-    note: str = ""
-    predecessors: list[PredecessorIn] = []
-
-
-class MilestonePatch(Schema):
-    name: str | None = None
-    duration: int | None = None
-    order: int | None = None
-    calendar_days: bool | None = None
-    fixed_start: date | None = None
-    actual_start: date | None = None
-    actual_finish: date | None = None
-    percent_complete: FiniteFloat | None = None
-    note: str | None = None
-    predecessors: list[PredecessorIn] | None = None
-    version: int  # required: the version read (409 when stale)
+# A milestone's surface is the model's (created under its project); its predecessors are
+# given and returned by milestone name or id with a lag.
+MilestoneOut, MilestoneIn, MilestonePatch = model_schemas(
+    Milestone,
+    read_only=("project",),
+    extra_out={"predecessors": (list[PredecessorOut], _predecessors, "前置节点")},
+    extra_in={"predecessors": (list[PredecessorIn], [], "前置节点")},
+)
 
 
 def _project(request, pk, action=scoping.VIEW) -> Project:
@@ -539,8 +392,8 @@ def milestone_list(request, pk: int):
 )
 def milestone_create(request, pk: int, payload: MilestoneIn):
     project = _project(request, pk, scoping.CHANGE)
-    data = payload.dict()
-    preds = [p for p in data.pop("predecessors")]
+    data = payload.dict(exclude_unset=True)  # unset: the model's defaults
+    preds = data.pop("predecessors", None) or []
     try:
         with transaction.atomic():
             m = services.milestone_create(project=project, data=data, acting_user=request.auth)
