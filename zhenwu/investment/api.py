@@ -3,12 +3,11 @@ monthly funds received, follow-ups and the timeline. Errors are `{"detail": ...}
 errors are 422 with Chinese messages naming the field."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
-from datetime import date
 from datetime import date as Date
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhenwu.core import scoping, timeline

@@ -171,11 +171,10 @@ class TraineeOut(Schema):
     assert repeated_models(source) == ["WorkerIn ~ Worker (100%)"]
 
 
-# Timeline records and the plan's task schemas are being reworked by another change (issue
-# 8's "one home for timeline/event records"); they leave this list with it.
+# The plan's task output is built per request with the as-of date's flags (overdue, due soon)
+# and is not a crud_router resource; it is the one schema still written out by hand.
 NOT_YET = {
-    "investment/api.py": ["EventOut ~ InvestmentEvent (86%)"],
-    "plan/api.py": ["TaskEventOut ~ TaskEvent (83%)", "TaskOut ~ Task (85%)"],
+    "plan/api.py": ["TaskOut ~ Task (85%)"],
 }
 
 
