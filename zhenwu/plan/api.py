@@ -166,57 +166,43 @@ def report_target(request, pk: int, payload: ReportIn):
 # --- tasks ---------------------------------------------------------------------------------
 
 
-class TaskOut(Schema):
-    id: int
-    title: str
-    description: str
-    source: str
-    source_note: str
-    status: str
-    status_label: str
-    assigned_by: str
-    assignee_department: str | None
-    assignee_department_id: int | None
-    assignee: str | None
-    assignee_id: int | None
-    target_id: int | None
-    assigned_on: date
-    deadline: date
-    overdue: bool
-    due_soon: bool
-    pending_extension_date: date | None
-    pending_extension_reason: str
-    version: int
+def _task_flag(task: Task) -> selectors.TaskFlag:
+    """Overdue / due soon as of the date the endpoint read the tasks on (`task.as_of`)."""
+    flag = getattr(task, "_flag", None)
+    if flag is None:
+        flag = task._flag = selectors.task_flag(
+            task, getattr(task, "as_of", None) or selectors.today()
+        )
+    return flag
 
 
-def task_out(t: Task, as_of=None) -> dict:
-    flag = selectors.task_flag(t, as_of or selectors.today())
-    return {
-        "id": t.pk,
-        "title": t.title,
-        "description": t.description,
-        "source": t.source,
-        "source_note": t.source_note,
-        "status": t.status,
-        "status_label": t.get_status_display(),
-        "assigned_by": t.assigned_by.display_name,
-        "assignee_department": t.assignee_department.name if t.assignee_department else None,
-        "assignee_department_id": t.assignee_department_id,
-        "assignee": t.assignee.display_name if t.assignee else None,
-        "assignee_id": t.assignee_id,
-        "target_id": t.target_id,
-        "assigned_on": t.assigned_on,
-        "deadline": t.deadline,
-        "overdue": flag.overdue,
-        "due_soon": flag.due_soon,
-        "pending_extension_date": t.pending_extension_date,
-        "pending_extension_reason": t.pending_extension_reason,
-        "version": t.version,
-    }
+TaskOut = model_schemas(
+    Task,
+    extra_out={
+        "status_label": (str, lambda t: str(t.get_status_display()), "状态"),
+        "assigned_by": (str, lambda t: t.assigned_by.display_name, "交办人姓名"),
+        "assignee_department": (
+            str | None,
+            lambda t: t.assignee_department.name if t.assignee_department_id else None,
+            "承办部门名称",
+        ),
+        "assignee": (
+            str | None,
+            lambda t: t.assignee.display_name if t.assignee_id else None,
+            "承办人姓名",
+        ),
+        "overdue": (bool, lambda t: _task_flag(t).overdue, "是否已超期"),
+        "due_soon": (bool, lambda t: _task_flag(t).due_soon, "是否临期"),
+    },
+)[0]
 
 
 class TaskDetailOut(TaskOut):
     events: list[TimelineEventOut]
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.select_related("actor"))
 
 
 class TaskIn(Schema):
@@ -247,8 +233,7 @@ def list_tasks(request, status: str | None = None, mine: bool = False, **kwargs)
     if mine:
         todo, _ = selectors.my_tasks(request.auth, selectors.today())
         qs = qs.filter(pk__in=[t.pk for t, _ in todo])
-    as_of = selectors.today()
-    return [task_out(t, as_of) for t in qs.order_by("deadline", "id")]
+    return qs.order_by("deadline", "id")
 
 
 @router.get("/tasks/{int:pk}", response={200: TaskDetailOut, 404: ErrorOut})
@@ -256,9 +241,7 @@ def get_task(request, pk: int):
     task = selectors.tasks_queryset(request.auth).filter(pk=pk).first()
     if task is None:
         return Status(404, {"detail": "未找到"})
-    out = task_out(task)
-    out["events"] = list(task.events.select_related("actor"))
-    return out
+    return task
 
 
 @router.post("/tasks", response={201: TaskOut, 404: ErrorOut, 422: ErrorOut})
@@ -308,7 +291,7 @@ def create_task(request, payload: TaskIn):
         )
     except ValidationError as exc:
         return Status(422, {"detail": validation_detail(exc)})
-    return Status(201, task_out(task))
+    return Status(201, task)
 
 
 def _action(request, pk: int, action: str, payload: TaskActionIn):
@@ -333,7 +316,7 @@ def _action(request, pk: int, action: str, payload: TaskActionIn):
         return Status(409, {"detail": exc.message})
     except ValidationError as exc:
         return Status(422, {"detail": validation_detail(exc)})
-    return task_out(task)
+    return task
 
 
 ACTION_RESPONSES = {200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
