@@ -1,6 +1,8 @@
 """The JSON API under /api/v1/ (django-ninja). OpenAPI at /api/v1/openapi.json, docs at
 /api/v1/docs (served from this host). Every module adds its routers here."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
@@ -151,6 +153,19 @@ def invalid(request, exc):
     return api.create_response(request, {"detail": details}, status=422)
 
 
+def _choice_message(err, field: str) -> str:
+    """A value outside a field's choices: the value given and the ones allowed."""
+    given = err.get("input")
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    allowed = "、".join(re.findall(r"'([^']*)'", expected))
+    message = (
+        f"字段「{field}」取值「{given}」无效"
+        if given not in (None, "")
+        else f"字段「{field}」取值无效"
+    )
+    return f"{message}，可选：{allowed}" if allowed else message
+
+
 def _zh(err) -> str:
     kind = err.get("type", "")
     field = ".".join(str(p) for p in err.get("loc", [])[-1:])
@@ -160,13 +175,13 @@ def _zh(err) -> str:
         "float_parsing": f"字段「{field}」应为数字",
         "date_from_datetime_parsing": f"字段「{field}」应为日期 YYYY-MM-DD",
         "date_parsing": f"字段「{field}」应为日期 YYYY-MM-DD",
-        "literal_error": f"字段「{field}」取值无效",
+        "literal_error": _choice_message(err, field),
         "string_type": f"字段「{field}」应为文本",
         "bool_parsing": f"字段「{field}」应为 true/false",
         "finite_number": f"字段「{field}」应为有限的数",
         "greater_than_equal": f"字段「{field}」不能小于 {err.get('ctx', {}).get('ge')}",
         "less_than_equal": f"字段「{field}」不能大于 {err.get('ctx', {}).get('le')}",
-        "enum": f"字段「{field}」取值无效",
+        "enum": _choice_message(err, field),
         "int_from_float": f"字段「{field}」应为整数",
         "date_from_datetime_inexact": f"字段「{field}」应为日期 YYYY-MM-DD",
         "datetime_parsing": f"字段「{field}」应为日期时间 YYYY-MM-DDTHH:MM:SS",

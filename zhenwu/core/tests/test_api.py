@@ -208,7 +208,10 @@ def test_bad_body_is_422_with_chinese_field_messages(world):
     response = api.post("villages", {"name": "坏村", "kind": "town", "order": "十"})
     assert response.status_code == 422
     detail = {d["field"]: d["message"] for d in response.json()["detail"]}
-    assert detail == {"kind": "字段「kind」取值无效", "order": "字段「order」应为整数"}
+    assert detail == {
+        "kind": "字段「kind」取值无效，可选：village、community",
+        "order": "字段「order」应为整数",
+    }
 
 
 def test_model_validation_is_422_naming_the_field(world):
