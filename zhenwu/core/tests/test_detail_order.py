@@ -2,12 +2,10 @@
 item 7): the investment stage move, the task's actions and the target's progress come before
 the table of fields."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from zhenwu.core.models import Department
 from zhenwu.investment.tests.factories import make_investment
-from zhenwu.plan import services as plan_services
-from zhenwu.plan.tests.factories import make_target
+from zhenwu.plan.tests.factories import assigned_task, make_target
 
 
 def _before(html: str, first: str, then: str = 'data-testid="detail-fields"'):
@@ -24,15 +22,7 @@ def test_investment_stage_move_comes_before_the_fields(world):
 
 
 def test_task_actions_come_before_the_fields(world):
-    dept = Department.objects.get(town=world.town, name="综合专班")
-    task = plan_services.task_assign(
-        town=world.town,
-        title="清淤整治",
-        acting_user=world.users["leader"],
-        assignee=world.users["staff"],
-        assignee_department=dept,
-        deadline=date.today() + timedelta(days=30),
-    )
+    task = assigned_task(world)
     html = world.client("staff").get(f"/plan/tasks/{task.pk}/").content.decode()
     _before(html, 'data-testid="task-sign"')
 

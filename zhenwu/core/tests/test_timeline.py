@@ -24,6 +24,7 @@ from zhenwu.investment.models import EventKind, InvestmentEvent, Stage
 from zhenwu.investment.tests.factories import make_investment
 from zhenwu.plan import services as plan_services
 from zhenwu.plan.models import TaskEvent, TaskEventKind
+from zhenwu.plan.tests.factories import assigned_task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVENT_KEYS = {
@@ -42,15 +43,7 @@ EVENT_KEYS = {
 
 @pytest.fixture
 def task(world):
-    dept = Department.objects.get(town=world.town, name="综合专班")
-    return plan_services.task_assign(
-        town=world.town,
-        title="清淤整治",
-        acting_user=world.users["leader"],
-        assignee=world.users["staff"],
-        assignee_department=dept,
-        deadline=date.today() + timedelta(days=30),
-    )
+    return assigned_task(world)
 
 
 def approve(ent, user, on):

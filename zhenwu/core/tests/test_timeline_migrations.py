@@ -15,6 +15,7 @@ from zhenwu.enterprises.tests.helpers import make_enterprise
 from zhenwu.investment.models import InvestmentEvent
 from zhenwu.investment.tests.factories import make_investment
 from zhenwu.plan.models import TaskEvent
+from zhenwu.plan.tests.factories import assigned_task
 
 BEFORE = [
     ("plan", "0001_initial"),
@@ -38,18 +39,7 @@ def _migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_timeline_migrations_keep_and_fill_the_data(world):
-    from zhenwu.core.models import Department
-    from zhenwu.plan import services as plan_services
-
-    dept = Department.objects.get(town=world.town, name="综合专班")
-    task = plan_services.task_assign(
-        town=world.town,
-        title="清淤整治",
-        acting_user=world.users["leader"],
-        assignee=world.users["staff"],
-        assignee_department=dept,
-        deadline=date(2099, 1, 1),
-    )
+    task = assigned_task(world, deadline=date(2099, 1, 1))
     ent = make_enterprise(world)
     inv = make_investment(world)
     admin = world.users["admin"]

@@ -34,3 +34,23 @@ def report(target, value, on: date) -> ProgressReport:
         return ProgressReport.objects.create(
             town=target.town, target=target, value=Decimal(value), date=on
         )
+
+
+def assigned_task(world, *, title="清淤整治", deadline: date | None = None, **kw):
+    """A task the leader assigns to the staff member of 综合专班 (through the service), due in
+    30 days unless `deadline` says otherwise."""
+    from datetime import timedelta
+
+    from zhenwu.core.models import Department
+    from zhenwu.plan import services
+
+    dept = Department.objects.get(town=world.town, name="综合专班")
+    return services.task_assign(
+        town=world.town,
+        title=title,
+        acting_user=world.users["leader"],
+        assignee=world.users["staff"],
+        assignee_department=dept,
+        deadline=deadline or date.today() + timedelta(days=30),
+        **kw,
+    )

@@ -1,23 +1,13 @@
 """Task actions refused for want of permission answer 403 (the task is visible, the action
 is not theirs); a wrong state and a lost race answer 409 (issue 8)."""
 
-from datetime import date, timedelta
-
-from zhenwu.core.models import Department
 from zhenwu.core.services import StaleEdit
 from zhenwu.plan import services
+from zhenwu.plan.tests.factories import assigned_task
 
 
 def _task(world):
-    dept = Department.objects.get(town=world.town, name="综合专班")
-    return services.task_assign(
-        town=world.town,
-        title="权限测试",
-        acting_user=world.users["leader"],
-        assignee=world.users["staff"],
-        assignee_department=dept,
-        deadline=date.today() + timedelta(days=30),
-    )
+    return assigned_task(world, title="权限测试")
 
 
 def test_not_the_assignee_is_403_not_409(world):
