@@ -21,6 +21,7 @@ from zhenwu.core.api_base import ErrorOut, Pagination, crud_router
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.changelog_read import masked_values, present
 from zhenwu.core.models import ApiToken, Department, ObjectChange, Village
+from zhenwu.core.paging import keys_first
 
 auth_router = Router(tags=["认证"])
 
@@ -121,7 +122,8 @@ class ChangePagination(Pagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        page[self.items_attribute] = present(page[self.items_attribute], request.auth)
+        items = keys_first(page[self.items_attribute])
+        page[self.items_attribute] = present(items, request.auth)
         return page
 
 

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,6 +22,7 @@ from zhenwu.core.actor import Source
 from zhenwu.core.base import TownScopedModel
 from zhenwu.core.changelog_read import present
 from zhenwu.core.models import Attachment, ChangeAction, ObjectChange, Village
+from zhenwu.core.paging import KeysFirstPaginator
 from zhenwu.core.registry import all_resources, url_for
 from zhenwu.core.views.generic import safe_next
 
@@ -169,7 +169,7 @@ def changelog_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(object_repr__icontains=q) | Q(user_name__icontains=q))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = present(page.object_list, request.user)
     params = request.GET.copy()
     params.pop("page", None)
