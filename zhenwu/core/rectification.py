@@ -182,7 +182,7 @@ def submit(
         data={
             "status": RectificationStatus.SUBMITTED,
             "rectified_at": when or timezone.now(),
-            "rectification_note": (note or "")[:300],
+            "rectification_note": note or "",
         },
         acting_user=acting_user,
     )
@@ -251,7 +251,7 @@ def send_back(
         raise ValidationError({"return_note": "请写明退回原因。"})
     return services.update_object(
         order,
-        data={"status": RectificationStatus.RETURNED, "return_note": note.strip()[:300]},
+        data={"status": RectificationStatus.RETURNED, "return_note": note.strip()},
         acting_user=acting_user,
     )
 

@@ -82,4 +82,4 @@ class EntryStatusForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
         error_messages={"invalid": "日期格式应为 2025-03-05。", "required": "请填写日期。"},
     )
-    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    note = forms.CharField(label=_("说明"), required=False, max_length=services.STEP_NOTE_MAX)

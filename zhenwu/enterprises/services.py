@@ -80,14 +80,23 @@ def set_checklist_item(
 ):
     data = {"done": done, "done_on": (on or timezone.localdate()) if done else None}
     if note is not None:
-        data["note"] = note[:200]
+        data["note"] = note  # the model's own length rule answers a longer one, by name
     return services.update_object(item, data=data, acting_user=acting_user)
 
 
 # --- entry status: one function per event ---------------------------------------------------
 
 
+#: The longest note a step of the entry process takes (the page's field says the same).
+STEP_NOTE_MAX = 500
+
+
 def _move(ent: Enterprise, to: str, *, on, acting_user, note: str = "") -> EntryEvent:
+    if len(note) > STEP_NOTE_MAX:
+        # Refused, not cut: a reason typed through the API used to lose its end silently.
+        raise ValidationError(
+            {"note": f"说明最多 {STEP_NOTE_MAX} 字，现有 {len(note)} 字，请精简后再提交。"}
+        )
     ent = Enterprise.objects.select_for_update().get(pk=ent.pk)
     current = ent.entry_status
     on = on or timezone.localdate()
@@ -131,7 +140,7 @@ def _move(ent: Enterprise, to: str, *, on, acting_user, note: str = "") -> Entry
         entry_event_kind(current, to),
         actor=acting_user,
         on_date=on,
-        note=note[:500],
+        note=note,
         save=False,
         from_status=current,
         to_status=to,

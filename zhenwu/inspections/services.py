@@ -583,7 +583,7 @@ def record_finding(
         "spot": spot,
         "item": item,
         "count": count,
-        "note": (note or "")[:300],
+        "note": note or "",
         "found_at": found_at,
         "lat": lat,
         "lng": lng,

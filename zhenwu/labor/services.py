@@ -48,7 +48,7 @@ def enroll(*, session: TrainingSession, worker: Worker, acting_user, note: str =
     return services.create_object(
         Enrollment,
         town=session.town,
-        data={"session": session, "worker": worker, "note": note[:200]},
+        data={"session": session, "worker": worker, "note": note},
         acting_user=acting_user,
     )
 

@@ -131,6 +131,11 @@ def test_shared_rectification_flow(world):
     assert "整改后的现场照片" in exc.value.message_dict["photo"][0]
     with pytest.raises(ValidationError):
         services.accept(f, acting_user=staff)  # nothing submitted yet
+    with pytest.raises(ValidationError) as exc:  # refused whole, never cut at 300
+        services.submit_rectification(f, photo=photo(), acting_user=village, note="复" * 301)
+    assert "rectification_note" in exc.value.message_dict
+    f.refresh_from_db()
+    assert f.status == RectificationStatus.OPEN and not f.rectification_note
     services.submit_rectification(f, photo=photo(), acting_user=village, note="已复耕")
     f.refresh_from_db()
     assert f.status == RectificationStatus.SUBMITTED and f.rectified_at
@@ -143,6 +148,11 @@ def test_shared_rectification_flow(world):
     with pytest.raises(ValidationError) as exc:
         services.send_back(f, note=" ", acting_user=staff)
     assert "退回原因" in exc.value.message_dict["return_note"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.send_back(f, note="苗" * 301, acting_user=staff)
+    assert "return_note" in exc.value.message_dict
+    f.refresh_from_db()
+    assert f.status == RectificationStatus.SUBMITTED and not f.return_note
     services.send_back(f, note="仍有苗木", acting_user=staff)
     f.refresh_from_db()
     assert f.status == RectificationStatus.RETURNED and f.return_note == "仍有苗木"

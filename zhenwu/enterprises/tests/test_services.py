@@ -150,3 +150,24 @@ def test_pool_indicator_replays_status_as_of(world):
     assert ind.evaluate(ctx(world, D(2025, 6, 30))) == 1  # still in the pool in June
     assert ind.evaluate(ctx(world, D(2025, 12, 31))) == 0  # approved by then
     assert list(ind.record_queryset(ctx(world, D(2025, 6, 30)))) == [near]
+
+
+def test_a_long_note_is_refused_whole_not_cut(world):
+    """A step's note longer than the page allows was cut at 500 characters when it came through
+    the API; now every door refuses it by name and stores nothing."""
+    user = world.users["staff"]
+    ent = make_enterprise(world)
+    tick_all(ent, user)
+    with pytest.raises(ValidationError) as exc:
+        services.mark_papers_ready(ent, acting_user=user, on=D(2025, 3, 1), note="说" * 501)
+    assert "最多 500 字" in str(exc.value) and "501" in str(exc.value)
+    ent.refresh_from_db()
+    assert ent.entry_status == "candidate" and not EntryEvent.objects.filter(enterprise=ent)
+    event = services.mark_papers_ready(ent, acting_user=user, on=D(2025, 3, 1), note="说" * 500)
+    assert event.note == "说" * 500
+    item = ChecklistItem.objects.filter(enterprise=ent).first()
+    with pytest.raises(ValidationError) as exc:
+        services.set_checklist_item(item, done=True, acting_user=user, note="记" * 201)
+    assert "note" in exc.value.message_dict
+    item.refresh_from_db()
+    assert item.note != "记" * 200

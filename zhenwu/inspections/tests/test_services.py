@@ -35,6 +35,9 @@ def test_default_checklist_is_the_hundred_point_sheet(world):
 def test_finding_scores_the_sheet_and_opens_an_order(world):
     rnd = make_round(world.town)
     village = world.villages[0]
+    with pytest.raises(ValidationError) as exc:  # refused whole, never cut at 300
+        record(world, rnd, village, "C1", count=3, note="柴" * 301)
+    assert "note" in exc.value.message_dict and not Finding.objects.exists()
     f, created = record(world, rnd, village, "C1", count=3, note="柴草乱堆")
     assert created and f.deduction == D(3) and f.status == FindingStatus.OPEN
     assert f.deadline >= f.found_on

@@ -156,6 +156,9 @@ def test_enrol_attend_and_certify_from_an_exam(world):
     w = make_worker(world, skill_level="")
     session = make_session(world.town)
     staff = world.users["staff"]
+    with pytest.raises(ValidationError) as exc:  # refused whole, never cut at 200
+        services.enroll(session=session, worker=w, acting_user=staff, note="备" * 201)
+    assert "note" in exc.value.message_dict
     e = services.enroll(session=session, worker=w, acting_user=staff)
     with pytest.raises(ValidationError):
         services.enroll(session=session, worker=w, acting_user=staff)
