@@ -41,6 +41,11 @@ def test_bad_patrols_are_refused_and_nothing_stored(world):
             acting_user=cadre,
         )
     assert f"图斑 {p2.code} 不在巡田人负责的村（社区）内" in exc.value.message_dict["plot"][0]
+    with pytest.raises(ValidationError) as exc:  # refused whole, never cut at 300
+        services.record_patrol(
+            town=world.town, village=v1, plots=[p1], note="巡" * 301, acting_user=cadre
+        )
+    assert "note" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.record_patrol(town=world.town, village=v2, plots=[p2], acting_user=cadre)
     assert "不在巡田人负责的村" in exc.value.message_dict["village"][0]
