@@ -19,7 +19,7 @@ from zhenwu.core.api import (
     tools_router,
     villages_router,
 )
-from zhenwu.core.api_base import TokenAuth, session_auth, validation_detail
+from zhenwu.core.api_base import VERSION_REQUIRED, TokenAuth, session_auth, validation_detail
 from zhenwu.core.asof import AsOfError
 from zhenwu.enterprises.api import router as enterprises_router
 from zhenwu.inspections.api import router as inspections_router
@@ -169,6 +169,8 @@ def _choice_message(err, field: str) -> str:
 def _zh(err) -> str:
     kind = err.get("type", "")
     field = ".".join(str(p) for p in err.get("loc", [])[-1:])
+    if kind == "missing" and field == VERSION_REQUIRED["field"]:
+        return VERSION_REQUIRED["message"]  # why it is required, not only that it is
     messages = {
         "missing": f"缺少必填字段「{field}」",
         "int_parsing": f"字段「{field}」应为整数",

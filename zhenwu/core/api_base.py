@@ -245,6 +245,8 @@ def crud_router(
             version = data.pop("version", None)
             if version is None:
                 # Without the version read, two clients would overwrite each other silently.
+                # Derived PATCH schemas require it (a missing one is refused at validation with
+                # the same words); this guards a module's own patch schema or `"version": null`.
                 return Status(422, {"detail": [VERSION_REQUIRED]})
             try:
                 with transaction.atomic():

@@ -288,6 +288,9 @@ def test_patch_without_version_is_422(world):
     response = api.patch(f"villages/{village.pk}", {"note": "改"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "version"
+    assert "版本号" in response.json()["detail"][0]["message"]  # says why, not only that
+    null = api.patch(f"villages/{village.pk}", {"note": "改", "version": None})
+    assert null.status_code == 422 and null.json()["detail"][0]["field"] == "version"
     village.refresh_from_db()
     assert village.note == ""
     ok = api.patch(f"villages/{village.pk}", {"note": "改", "version": village.version})
