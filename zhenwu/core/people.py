@@ -160,9 +160,12 @@ def link_named_records(user, *, acting_user=None) -> int:
         qs = model.objects.filter(
             town_id=user.town_id, **{f"{fk}__isnull": True, f"{text}__in": names}
         )
-        objs = list(qs)
-        if not objs:
+        # Keys first: most saves of an account find nothing to link, and loading these wide
+        # records to learn that cost more than the rest of the save.
+        ids = list(qs.values_list("pk", flat=True))
+        if not ids:
             continue
+        objs = list(model.objects.filter(pk__in=ids))
         for obj in objs:
             setattr(obj, fk, user)
             setattr(obj, text, "")
