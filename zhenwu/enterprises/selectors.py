@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q
 
 from zhenwu.core import timeline
-from zhenwu.core.actor import Source, acting_as
+from zhenwu.core.actor import Source
+from zhenwu.core.bulk import bulk_save, new_record
 from zhenwu.enterprises import classification as cls
 from zhenwu.enterprises.gb4754 import IndustryCodeError
 from zhenwu.enterprises.models import (
@@ -37,21 +38,24 @@ def seed_rules(town) -> int:
     """Copy `classification.DEFAULT_RULES` into the town's table (town creation, demo)."""
     if ThresholdRule.all_objects.filter(town=town).exists():
         return 0
-    with acting_as(None, Source.SYSTEM):
-        for r in cls.DEFAULT_RULES:
-            ThresholdRule.objects.create(
-                town=town,
-                category=r.category,
-                label=r.label,
-                tier=r.tier or "",
-                scope=", ".join(r.scope),
-                metric=r.metric,
-                min_value_wan=r.min_value_wan,
-                effective_from=r.effective_from,
-                effective_to=r.effective_to,
-                source_url=r.source_url,
-                note=r.note,
-            )
+    rows = [
+        new_record(
+            ThresholdRule,
+            town=town,
+            category=r.category,
+            label=r.label,
+            tier=r.tier or "",
+            scope=", ".join(r.scope),
+            metric=r.metric,
+            min_value_wan=r.min_value_wan,
+            effective_from=r.effective_from,
+            effective_to=r.effective_to,
+            source_url=r.source_url,
+            note=r.note,
+        )
+        for r in cls.DEFAULT_RULES
+    ]
+    bulk_save(ThresholdRule, create=rows, acting_user=None, source=Source.SYSTEM)
     _RULE_CACHE.pop(town.pk, None)
     return len(cls.DEFAULT_RULES)
 

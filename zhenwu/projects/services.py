@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenwu.core import services as core
+from zhenwu.core.actor import current_actor
+from zhenwu.core.bulk import bulk_save, new_record
 from zhenwu.investment import events as investment_events
 from zhenwu.projects import rules
 from zhenwu.projects.models import (
@@ -75,18 +77,23 @@ FARMLAND_STAGE_MILESTONES = (
 
 def ensure_categories(town, acting_user=None) -> dict[str, ProjectCategory]:
     """The default categories of a town (重点项目 / 民生实事 / 高标准农田 / 其他), created once."""
-    out = {}
-    for key, label, order in DEFAULT_CATEGORIES:
-        cat = ProjectCategory.objects.filter(town=town, key=key).first()
-        if cat is None:
-            cat = core.create_object(
-                ProjectCategory,
-                town=town,
-                data={"key": key, "label": label, "order": order},
-                acting_user=acting_user,
-            )
-        out[key] = cat
-    return out
+    keys = [key for key, _label, _order in DEFAULT_CATEGORIES]
+    out = {c.key: c for c in ProjectCategory.objects.filter(town=town, key__in=keys)}
+    missing = [
+        new_record(ProjectCategory, town=town, key=key, label=label, order=order)
+        for key, label, order in DEFAULT_CATEGORIES
+        if key not in out
+    ]
+    if missing:
+        # The platform's bulk write (one insert, the change log in bulk), by the current door.
+        written = bulk_save(
+            ProjectCategory,
+            create=missing,
+            acting_user=acting_user,
+            source=current_actor().source,
+        )
+        out.update((c.key, c) for c in written.created)
+    return {key: out[key] for key in keys}
 
 
 # --- projects ---------------------------------------------------------------------------------
