@@ -126,6 +126,8 @@ TEMPLATES = [
         },
     }
 ]
+# Form fields rendered from Django's Jinja2 widget templates: the same HTML in half the work.
+FORM_RENDERER = "zhenwu.core.renderers.FormRenderer"
 
 # --- Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set -------------------
 if os.environ.get("DATABASE_URL"):
