@@ -9,15 +9,15 @@ from zhenwu.core.testing import _media_in_tmp, world  # noqa: F401
 
 
 def _weight(item) -> int:
-    """How early a test should start: the long ones first, so that two workers end together
-    (xdist hands tests out in collection order; a browser journey or a demo module left for
-    the end ran alone on one core for minutes)."""
+    """How early a test should start: the demo modules (each loads or copies the demo, and
+    the crawls walk every page as every role) first, so that the two workers end together —
+    xdist hands tests out in collection order, and one of them left near the end ran alone on
+    one core for minutes. The browser journeys stay last: each ends by emptying the database,
+    reference data seeded by migrations (trades, …) included, which later tests need."""
+    if item.nodeid.startswith("tests/e2e/"):
+        return 0
     names = getattr(item, "fixturenames", ())
-    if "live_server" in names or item.nodeid.startswith("tests/e2e/"):
-        return 2
-    if "demo_db" in names or "demo" in item.module.__name__.rsplit(".", 1)[-1]:
-        return 1
-    return 0
+    return 1 if "demo_db" in names or "demo" in item.module.__name__.rsplit(".", 1)[-1] else 0
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own grouping by fixture, which the sort keeps
