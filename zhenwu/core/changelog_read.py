@@ -32,8 +32,10 @@ read directly.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
@@ -80,6 +82,40 @@ def viewable_records(model, user) -> QuerySet:
     return scoping.restrict(manager.all(), user, scoping.VIEW)
 
 
+# Within one reading of the log (`one_reading()`), each model's condition for one user is built
+# once: the entries, their comments' and attachments' parents and the names on the page all
+# ask for the same models' conditions, and building them was most of a village cadre's page.
+_READING: ContextVar[dict | None] = ContextVar("zhenwu_changelog_reading", default=None)
+
+
+@contextlib.contextmanager
+def one_reading():
+    """A block in which the visibility conditions built for a user are kept and reused (one
+    page or API call: the same user, the same moment). Nested blocks share the outer one."""
+    token = _READING.set({}) if _READING.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _READING.reset(token)
+
+
+def _record_condition(user, model, ct_id: int, ct_field: str, id_field: str) -> Q:
+    memo = _READING.get()
+    key = (id(user), user.pk, model, ct_field, id_field)
+    if memo is not None and key in memo:
+        return memo[key]
+    q = Q(
+        **{
+            f"{ct_field}_id": ct_id,
+            f"{id_field}__in": viewable_records(model, user).values("pk"),
+        }
+    )
+    if memo is not None:
+        memo[key] = q
+    return q
+
+
 def records_q(user, models_, *, ct_field: str = "content_type", id_field: str = "object_id") -> Q:
     """A Q matching rows whose (ct_field, id_field) names a record of `models_` the user may
     view. One subquery per model, all in one WHERE clause."""
@@ -94,12 +130,7 @@ def records_q(user, models_, *, ct_field: str = "content_type", id_field: str = 
             # entry, comment or attachment carries its record's town), no subquery needed.
             town_wide.append(cts[model].pk)
             continue
-        q |= Q(
-            **{
-                f"{ct_field}_id": cts[model].pk,
-                f"{id_field}__in": viewable_records(model, user).values("pk"),
-            }
-        )
+        q |= _record_condition(user, model, cts[model].pk, ct_field, id_field)
     if town_wide:
         q |= Q(**{f"{ct_field}_id__in": sorted(town_wide), "town_id": user.town_id})
     return q
@@ -118,7 +149,8 @@ def visible_entries(queryset: QuerySet, user) -> QuerySet:
         # only their models' subqueries can match, so only those are built.
         cts = ContentType.objects.get_for_models(*models_)
         models_ = tuple(m for m in models_ if cts[m].pk in about)
-    q = records_q(user, models_)
+    with one_reading():
+        q = records_q(user, models_)
     if user.is_town_admin and user.town_id:
         # Their town's entries, those of purged records included.
         q = Q(town_id=user.town_id) | q

@@ -590,3 +590,25 @@ def test_user_form_masks_the_phone_for_an_admin_without_the_permission(world):
     assert response.status_code == 302, response.content.decode()[:3000]
     staff = User.objects.get(pk=staff.pk)
     assert (staff.title, staff.phone) == ("科员", "13700000009")
+
+
+def test_one_reading_keeps_each_readers_conditions_apart(world, recs):
+    """`one_reading()` reuses the visibility conditions built for a reader within a block (a
+    page asks for the same models' conditions several times); two readers in one block — a
+    cadre and a leader — still get their own answers, the same as outside any block."""
+    from zhenwu.core import scoping
+    from zhenwu.core.changelog_read import one_reading
+
+    def seen(who):
+        qs = ObjectChange.objects.all()
+        return sorted(scoping.restrict(qs, world.users[who]).values_list("pk", flat=True))
+
+    apart = {who: seen(who) for who in ("village", "leader", "village")}
+    with one_reading():
+        together = {who: seen(who) for who in ("village", "leader", "village")}
+    assert together == apart
+    assert apart["village"] != apart["leader"]  # two different answers: a real test
+    comments = ContentType.objects.get_for_model(Comment)
+    town_comment = Comment.objects.get(body="镇级项目的评论")
+    hidden = ObjectChange.objects.get(content_type=comments, object_id=town_comment.pk).pk
+    assert hidden in apart["leader"] and hidden not in apart["village"]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from zhenwu.core import scoping, services, workcalendar
 from zhenwu.core.actor import Source
 from zhenwu.core.base import TownScopedModel
-from zhenwu.core.changelog_read import present
+from zhenwu.core.changelog_read import one_reading, present
 from zhenwu.core.models import Attachment, ChangeAction, ObjectChange, Village
 from zhenwu.core.paging import KeysFirstPaginator
 from zhenwu.core.registry import all_resources, url_for
@@ -159,6 +159,12 @@ def work_home(request):
 
 @login_required
 def changelog_list(request):
+    # One reading: the entries and the names they mention ask the gate about the same models.
+    with one_reading():
+        return _changelog_list(request)
+
+
+def _changelog_list(request):
     qs = scoping.restrict(ObjectChange.objects.select_related("user", "content_type"), request.user)
     action = request.GET.get("action")
     if action:
