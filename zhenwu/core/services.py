@@ -94,28 +94,40 @@ def create_object(model, *, town, data: dict, acting_user, m2m: dict | None = No
 @transaction.atomic
 def update_object(obj, *, data: dict, acting_user, expected_version: int | None = None, m2m=None):
     """Apply `data` to `obj`. With `expected_version`, refuse if someone saved in between —
-    checked with a conditional UPDATE so that two concurrent editors cannot both win."""
+    checked with a conditional UPDATE so that two concurrent editors cannot both win.
+
+    A refused update (a rule, the writer's scope, a stale version, the database) leaves `obj`
+    as it was, not holding the refused values: the transaction undoes the rows, and the
+    instance is put back too. A stale edit still tells the caller the stored version."""
     model = obj.__class__
-    for name, value in data.items():
-        setattr(obj, name, value)
-    with attributed(acting_user):
-        obj.full_clean()
-    check_write_scope(obj, acting_user)
-    if expected_version is not None:
-        bumped = model.all_objects.filter(pk=obj.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not bumped:
-            current = model.all_objects.get(pk=obj.pk)
-            obj.version = current.version
-            raise StaleEdit(obj, expected_version)
-        obj.version = expected_version + 1
-    else:
-        obj.version = (obj.version or 0) + 1
-    with attributed(acting_user):
-        obj.save()
-        for name, values in (m2m or {}).items():
-            getattr(obj, name).set(values)
+    before = obj.__dict__.copy()
+    cached = dict(obj._state.fields_cache)
+    try:
+        for name, value in data.items():
+            setattr(obj, name, value)
+        with attributed(acting_user):
+            obj.full_clean()
+        check_write_scope(obj, acting_user)
+        if expected_version is not None:
+            bumped = model.all_objects.filter(pk=obj.pk, version=expected_version).update(
+                version=F("version") + 1
+            )
+            if not bumped:
+                current = model.all_objects.get(pk=obj.pk)
+                before["version"] = current.version
+                raise StaleEdit(obj, expected_version)
+            obj.version = expected_version + 1
+        else:
+            obj.version = (obj.version or 0) + 1
+        with attributed(acting_user):
+            obj.save()
+            for name, values in (m2m or {}).items():
+                getattr(obj, name).set(values)
+    except BaseException:
+        obj.__dict__.clear()
+        obj.__dict__.update(before)
+        obj._state.fields_cache = cached
+        raise
     return obj
 
 

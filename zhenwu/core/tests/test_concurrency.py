@@ -55,6 +55,36 @@ def test_same_stale_version_twice_exactly_one_wins(world):
     assert [c.after["note"] for c in changes_of(fresh).filter(action="update")] == ["甲"]
 
 
+def test_a_refused_update_leaves_the_instance_as_it_was(world):
+    """The one write path refuses a stale version, a rule and the writer's scope; each time
+    the caller's instance keeps its stored values (not the refused ones), and a stale edit
+    tells it the stored version."""
+    from django.core.exceptions import ValidationError
+
+    from zhenwu.projects.tests.factories import make_project
+
+    a = Village.objects.get(pk=world.villages[0].pk)
+    b = Village.objects.get(pk=world.villages[0].pk)
+    services.update_object(a, data={"note": "甲"}, acting_user=None, expected_version=1)
+    with pytest.raises(services.StaleEdit):
+        services.update_object(b, data={"note": "乙"}, acting_user=None, expected_version=1)
+    assert (b.note, b.version) == ("", 2)
+
+    with pytest.raises(ValidationError):
+        services.update_object(a, data={"note": "乙", "kind": "bogus"}, acting_user=None)
+    assert (a.note, a.kind, a.version) == ("甲", world.villages[0].kind, 2)
+
+    project = make_project(world, world.villages[0])
+    own = project.village
+    with pytest.raises(ValidationError):  # a cadre may not move it out of their village
+        services.update_object(
+            project, data={"village": world.villages[1]}, acting_user=world.users["village"]
+        )
+    assert (project.village_id, project.village) == (own.pk, own)
+    project.refresh_from_db()
+    assert project.village_id == own.pk
+
+
 def test_without_a_version_the_edit_applies_and_bumps(world):
     village = Village.objects.get(pk=world.villages[0].pk)
     services.update_object(village, data={"note": "x"}, acting_user=None)
