@@ -57,7 +57,7 @@ class Resource:
     list_template: str | None = None
     can_create: bool = True
     per_page: int = 50
-    # On a phone every list is a stack of cards (core/partials/object_cards.html). Name the
+    # On a phone every list is a stack of cards (zhenwu/jinja2/core/object_cards.html). Name the
     # columns a card shows; each has a sensible default (see core.tables.CardLayout).
     card_title: str | None = None  # default: the first list column
     card_status: str | None = None  # default: the first list column named status/stage/light…

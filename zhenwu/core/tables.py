@@ -9,8 +9,9 @@ import decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-from zhenwu.core import formats, lights
+from zhenwu.core import formats, fragments, lights
 from zhenwu.core.idnumbers import mask_phone, mask_resident_id
 from zhenwu.core.labels import source_text
 from zhenwu.core.registry import url_for
@@ -141,7 +142,7 @@ STATUS_NAMES = ("light", "status", "stage", "state", "entry_status")
 
 
 class CardLayout:
-    """Which list columns a phone card shows (core/partials/object_cards.html): a title, a status
+    """Which list columns a phone card shows (zhenwu/jinja2/core/object_cards.html): a title, a status
     (with its traffic light when the record has one), up to four fields and the amount. Each part
     comes from the resource (`card_title`, `card_status`, `card_fields`, `card_amount`) or, by
     default, from the list columns: the first is the title, the first status-like column the
@@ -174,10 +175,11 @@ def record_light(obj, status_value=None) -> str | None:
 
 
 class Table:
-    def __init__(self, resource, user, rows=(), sort: str = ""):
+    def __init__(self, resource, user, rows=(), sort: str = "", empty_text=None):
         self.resource = resource
         self.user = user
         self.rows = rows
+        self.empty_text = empty_text or _("没有符合条件的记录")
         self.sort = sort
         self.model = resource.model
         self._values: dict = {}
@@ -237,6 +239,19 @@ class Table:
                     url = url_for(obj)
                 cells.append(format_html('<a href="{}">{}</a>', url, text) if url else text)
             yield obj, cells
+
+    def rows_html(self):
+        """The table's rows (`body`) as HTML, or one row saying there are none."""
+        return fragments.render(
+            "core/table_rows.html",
+            rows=self.body(),
+            colspan=len(self.resource.list_columns),
+            empty=self.empty_text,
+        )
+
+    def cards_html(self):
+        """The same rows as a phone's cards (`cards`) as HTML."""
+        return fragments.render("core/object_cards.html", cards=self.cards(), empty=self.empty_text)
 
     def cards(self):
         """The same rows as cards for a phone: dicts of url, title, status, light, amount and

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhenwu.core import asof, scoping
@@ -193,7 +194,9 @@ def target_records(request, pk):
                 page=page,
                 total=visible.count(),
                 partial_view=visible.count() != qs.count(),
-                table=Table(resource, request.user, rows=page.object_list) if resource else None,
+                table=Table(resource, request.user, rows=page.object_list, empty_text=_("暂无记录"))
+                if resource
+                else None,
                 rows=page.object_list,
             )
         else:
@@ -209,7 +212,9 @@ def target_records(request, pk):
         ctx.update(
             page=page,
             total=reports.count(),
-            table=Table(report_resource, request.user, rows=page.object_list),
+            table=Table(
+                report_resource, request.user, rows=page.object_list, empty_text=_("暂无记录")
+            ),
         )
     return render(request, "plan/target_records.html", ctx)
 
