@@ -21,7 +21,7 @@ from zhenwu.core.api_base import ErrorOut, Pagination, crud_router
 from zhenwu.core.api_schemas import model_schemas
 from zhenwu.core.changelog_read import masked_values, present
 from zhenwu.core.models import ApiToken, Department, ObjectChange, Village
-from zhenwu.core.paging import keys_first
+from zhenwu.core.paging import page_keys, rows_by_key
 
 auth_router = Router(tags=["认证"])
 
@@ -121,10 +121,12 @@ class ChangePagination(Pagination):
     related model, not per entry)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        items = keys_first(page[self.items_attribute])
-        page[self.items_attribute] = present(items, request.auth)
-        return page
+        # The page's keys and the total in one query, then the rows by key (core/paging.py).
+        keys, total = page_keys(queryset, pagination.offset, pagination.limit)
+        if total is None:  # past the end, or nothing matches
+            total = self._items_count(queryset)
+        items = rows_by_key(queryset, keys)
+        return {self.items_attribute: present(items, request.auth), "count": total}
 
 
 change_router = Router(tags=["变更记录"])

@@ -1,5 +1,6 @@
 """Keys-first pages (`core/paging.py`): the same entries in the same order as a plain slice,
-in one query whose sort carries only the keys — not every entry's JSON snapshots."""
+their keys and the total asked in one query — the visibility filter evaluated once, its sort
+carrying only the keys, not every entry's JSON snapshots — and the rows then read by key."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from zhenwu.core import changelog, scoping
 from zhenwu.core.actor import Source, acting_as
 from zhenwu.core.models import ObjectChange, Village
-from zhenwu.core.paging import KeysFirstPaginator, keys_first
+from zhenwu.core.paging import KeysFirstPaginator, keys_first, page_keys, rows_by_key
 
 
 def _entries(world, n=23):
@@ -37,6 +38,22 @@ def test_every_page_holds_the_plain_slices_entries_in_order(world, who):
         assert [e.pk for e in keys_first(qs[start : start + 10])] == plain
 
 
+@pytest.mark.parametrize("who", ["leader", "village"])
+def test_page_keys_are_the_plain_slices_and_the_total_the_count(world, who):
+    _entries(world)
+    qs = _visible(world, who)
+    total = qs.count()
+    for start in range(0, total, 10):
+        with CaptureQueriesContext(connection) as ctx:
+            keys, counted = page_keys(qs, start, 10)
+        assert len(ctx) == 1
+        assert keys == [e.pk for e in qs[start : start + 10]]
+        assert counted == total
+        assert [e.pk for e in rows_by_key(qs, keys)] == keys
+    assert page_keys(qs, total, 10) == ([], None)  # past the end: the caller counts
+    assert page_keys(qs.none(), 0, 10) == ([], None)
+
+
 def test_one_query_and_the_related_rows_come_with_it(world):
     _entries(world, 5)
     qs = _visible(world, "leader")
@@ -55,8 +72,11 @@ def test_the_paginator_numbers_pages_as_djangos(world):
     _entries(world, 12)
     qs = _visible(world, "leader")
     ours = KeysFirstPaginator(qs, 5)
-    page = ours.get_page(2)
-    assert ours.count == qs.count()
+    with CaptureQueriesContext(connection) as ctx:
+        page = ours.get_page(2)
+        pages = ours.num_pages  # numbered without asking again
+    assert len(ctx) == 2  # the keys and the total in one query, then the rows by key
+    assert ours.count == qs.count() and pages == -(-qs.count() // 5)
     assert [e.pk for e in page.object_list] == [e.pk for e in qs[5:10]]
     assert page.has_next() and page.has_previous()
     last = ours.get_page(999)  # out of range: the last page, as Django's
@@ -82,9 +102,20 @@ def test_the_change_log_page_and_api_show_the_same_page(world):
         data = api.get("change-log", limit=50, offset=50).json()
     assert [item["id"] for item in data["items"]] == expected
     for ctx in (page_queries, api_queries):
-        pages = [q["sql"] for q in ctx.captured_queries if _SNAPSHOT in q["sql"]]
-        assert len(pages) == 1 and _BY_KEY in pages[0], pages
+        log = [q["sql"] for q in ctx.captured_queries if _LOG in q["sql"]]
+        # The filter once (keys and total together, no snapshots), then the rows by key alone.
+        filtered = [sql for sql in log if "IN (SELECT" in sql]
+        assert len(filtered) == 1 and "OVER ()" in filtered[0], log
+        assert _SNAPSHOT not in filtered[0]
+        pages = [sql for sql in log if _SNAPSHOT in sql]
+        assert len(pages) == 1 and "IN (SELECT" not in pages[0], pages
+    assert data["count"] == response.context["page"].paginator.count == qs.count()
+    assert api.get("change-log", limit=50, offset=10_000).json() == {
+        "items": [],
+        "count": qs.count(),
+    }
 
 
+_LOG = 'FROM "core_objectchange"'
 _SNAPSHOT = '"core_objectchange"."before"'
 _BY_KEY = 'WHERE "core_objectchange"."id" IN (SELECT'
