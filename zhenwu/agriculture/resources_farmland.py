@@ -148,7 +148,24 @@ setting_resource = register(
 )
 
 register_nav(NavItem("agri", _("我的田块"), "agriculture:my_plots", "geo", 44))
-register_nav(NavItem("agri", _("记录巡田"), "agriculture:patrol_record", "plus-circle", 45))
+
+
+def _may_record_patrols(user) -> bool:
+    from zhenwu.agriculture.services_farmland import may_record_patrols
+
+    return may_record_patrols(user)
+
+
+register_nav(
+    NavItem(
+        "agri",
+        _("记录巡田"),
+        "agriculture:patrol_record",
+        "plus-circle",
+        45,
+        visible=_may_record_patrols,
+    )
+)
 
 
 def _register_job():

@@ -19,7 +19,7 @@ from zhenwu.agriculture.models.farmland import (
     PatrolFinding,
     Plot,
 )
-from zhenwu.core import rectification, services
+from zhenwu.core import rectification, scoping, services
 from zhenwu.core.models import Role, User, Village
 from zhenwu.core.workcalendar import get_calendar
 
@@ -34,6 +34,12 @@ def setting_of(town) -> FarmlandSetting:
 
 def chiefs_of(user):
     return FieldChief.objects.filter(user=user, is_active=True, town_id=user.town_id)
+
+
+def may_record_patrols(user) -> bool:
+    """Who may open 记录巡田 (the page and its menu entry): a user of a town who may write
+    patrols; which villages they patrol is `patroller_village_ids`."""
+    return bool(user.town_id) and scoping.can_write_model(user, Patrol)
 
 
 def patroller_village_ids(user, town) -> set[int] | None:

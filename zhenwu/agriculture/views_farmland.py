@@ -32,7 +32,7 @@ class RecordPatrolView(LoginRequiredMixin, View):
 
     def _choices(self, request):
         user = request.user
-        if user.town_id is None or not scoping.can_write_model(user, Patrol):
+        if not services.may_record_patrols(user):
             raise Http404
         villages = scoping.restrict(Village.objects.filter(town_id=user.town_id), user)
         allowed = services.patroller_village_ids(user, user.town)

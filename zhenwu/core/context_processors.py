@@ -33,6 +33,8 @@ def navigation(request):
             continue
         if modules is not None and item.url_name.split(":")[0] not in modules:
             continue  # the menu shows what the role uses (core/homes.py: menu_modules)
+        if item.visible is not None and not item.visible(user):
+            continue  # an action page this user may not open (it would answer 404)
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:

@@ -33,6 +33,10 @@ class NavItem:
     badge: Any = None
     # Also a button in the top bar (phones reach it without opening the menu).
     topbar: bool = False
+    # Whether the entry is shown to a user (a function of the user), for an action page only
+    # some roles may open — the same rule the page itself answers 404 by. None: shown to every
+    # role whose menu has the module.
+    visible: Any = None
 
 
 @dataclass

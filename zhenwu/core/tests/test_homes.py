@@ -112,6 +112,30 @@ def test_menu_shows_what_the_role_uses(world):
     assert "/investment/" in links("leader") and "/investment/" in links("staff")
 
 
+def _menu_links(html: str) -> list[str]:
+    import re
+
+    menu = html.split('class="nav flex-column w-100 py-2 sidebar-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<a class="nav-link[^"]*" href="([^"]+)"', menu)
+
+
+@pytest.mark.parametrize(
+    "who", ["admin", "leader", "staff", "staff_nomodule", "village", "inspector", "viewer"]
+)
+def test_no_menu_entry_answers_404(world, who):
+    """Every entry of a role's menu opens for that role — an action page some roles may not
+    open (记录巡田 is for those who may write patrols) is not in their menu."""
+    client = world.client(who)
+    links = _menu_links(client.get("/plan/my-tasks/").content.decode())
+    assert len(links) >= 5, links
+    refused = [link for link in links if client.get(link).status_code == 404]
+    assert not refused, refused
+    shown = "/agriculture/patrols/record/" in links
+    from zhenwu.agriculture.services_farmland import may_record_patrols
+
+    assert shown == may_record_patrols(world.users[who])
+
+
 def test_village_page_shows_the_villages_records(world, records):
     html = world.client("leader").get(f"/villages/{world.villages[0].pk}/").content.decode()
     assert 'data-testid="village-records"' in html
