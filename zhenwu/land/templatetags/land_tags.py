@@ -1,9 +1,10 @@
-"""Panels of the land pages: a household's hearings."""
+"""Panels of the land pages: a household's progress and its hearings."""
 
 from django import template
+from django.utils.translation import gettext as _
 
-from zhenwu.core import scoping
-from zhenwu.land import selectors
+from zhenwu.core import asof, scoping
+from zhenwu.land import rules, selectors
 from zhenwu.land.resources import hearing_resource
 
 register = template.Library()
@@ -18,3 +19,32 @@ def household_hearings(context, household):
     for row in rows:
         row.may_change = scoping.can(user, scoping.CHANGE, row.hearing)
     return {"rows": rows, "may_add": hearing_resource.may_add(user), "household": household}
+
+
+@register.inclusion_tag("land/partials/household_progress.html", takes_context=True)
+def household_progress(context, household):
+    """A household's stages in order with their dates, the current one marked, and — for
+    whoever may change it — the next stage to record (the same form as on 一户一档)."""
+    request = context["request"]
+    dates = household.stage_dates()
+    keys = rules.STAGE_KEYS
+    current = keys.index(household.stage) if household.stage in keys else -1
+    steps = [
+        {
+            "label": _(label),
+            "date": dates.get(field),
+            "reached": i <= current,
+            "current": i == current,
+        }
+        for i, (_key, label, field) in enumerate(rules.STAGES)
+    ]
+    following = rules.next_stage(household.stage)
+    return {
+        "h": household,
+        "steps": steps,
+        "next_stage": following,
+        "next_label": _(rules.STAGE_LABELS[following]) if following else "",
+        "today": asof.today(),
+        "can_change": scoping.can(request.user, scoping.CHANGE, household),
+        "next_url": request.get_full_path(),
+    }

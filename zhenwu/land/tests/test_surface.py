@@ -271,3 +271,35 @@ class TestSocialSecuritySurface(ResourceBattery):
             "per_capita_mu": "0.5",
             "status": "pending",
         }
+
+
+def test_household_page_shows_its_stage_first_and_records_the_next_one(world):
+    """State and next action first: the household's page shows its stages with their dates,
+    its open dispute, and to whoever may change it the next stage to record — the form of 一户
+    一档, coming back to the page it was sent from."""
+    from zhenwu.land.tests.helpers import appraised
+
+    h = make_household(world, **appraised(signed_on=date(2025, 5, 1)))
+    make_dispute(h)
+    url = f"/land/households/{h.pk}/"
+    html = world.client("village").get(url).content.decode()
+    panel = html.split('data-testid="household-progress"', 1)[1].split(
+        'data-testid="detail-fields"'
+    )[0]
+    assert (
+        '<li class="stage-step reached current">签约<span class="d-block text-muted">2025-05-01'
+        in panel
+    )
+    assert "有未化解矛盾" in panel and "进入「腾空」" in panel
+    assert html.index("household-progress") < html.index("detail-fields")
+    response = world.client("village").post(
+        f"/land/households/{h.pk}/advance/",
+        {"stage": "vacate", "on": "2025-05-03", "version": h.version, "next": url},
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    h.refresh_from_db()
+    assert (h.stage, h.vacated_on) == ("vacate", date(2025, 5, 3))
+    reader = world.client("leader").get(url).content.decode()
+    assert (
+        'data-testid="household-progress"' in reader and 'data-testid="advance-form"' not in reader
+    )
