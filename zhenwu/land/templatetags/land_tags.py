@@ -48,3 +48,12 @@ def household_progress(context, household):
         "can_change": scoping.can(request.user, scoping.CHANGE, household),
         "next_url": request.get_full_path(),
     }
+
+
+@register.inclusion_tag("land/partials/campaign_state.html")
+def campaign_state(campaign):
+    """A campaign's state in one line, as of today (the same line as on its wall board)."""
+    return {
+        "campaign": campaign,
+        "progress": selectors.campaign_progress(campaign, as_of=asof.today()),
+    }

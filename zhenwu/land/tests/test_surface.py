@@ -303,3 +303,17 @@ def test_household_page_shows_its_stage_first_and_records_the_next_one(world):
     assert (
         'data-testid="household-progress"' in reader and 'data-testid="advance-form"' not in reader
     )
+
+
+def test_campaign_page_opens_with_its_state(world):
+    """A campaign's page says where it stands first — the same line as its wall board."""
+    from zhenwu.land.tests.helpers import appraised
+
+    campaign = make_campaign(world.town, target_households=4)
+    make_household(world, campaign=campaign, **appraised(signed_on=date(2025, 5, 1)))
+    html = world.client("leader").get(f"/land/campaigns/{campaign.pk}/").content.decode()
+    state = html.split('data-testid="campaign-state"', 1)[1].split("</p>", 1)[0]
+    assert 'data-testid="board-sign-rate">25.0%' in state and "交地期限" in state
+    assert html.index("campaign-state") < html.index("detail-fields")
+    board = world.client("leader").get(f"/land/campaigns/{campaign.pk}/board/").content.decode()
+    assert 'data-testid="board-sign-rate">25.0%' in board
