@@ -86,6 +86,16 @@ def test_lists_are_cards_on_a_phone(phone):
     phone.goto("/projects/")
     assert phone.page.locator("[data-testid=object-cards]").is_visible()
     assert not phone.page.locator("[data-testid=object-table]").is_visible()
+    # The filters fold behind one button beside the search box: the records come first.
+    first_filter = phone.page.locator(".zw-filter select").first
+    assert phone.page.locator("#id_q").is_visible() and not first_filter.is_visible()
+    phone.page.click("[data-testid=toggle-filters]")
+    assert first_filter.is_visible()
+    name = first_filter.get_attribute("name")
+    value = first_filter.locator("option").nth(1).get_attribute("value")
+    phone.goto(f"/projects/?{name}={value}")  # a filter set: shown open, counted on the button
+    assert phone.page.locator(".zw-filter select").first.is_visible()
+    assert phone.page.locator("[data-testid=toggle-filters] .badge").inner_text() == "1"
     # The language switch lives in the user menu on a phone.
     assert not phone.page.locator("[data-testid=lang-en]").is_visible()
     phone.page.click("[data-testid=user-menu]")

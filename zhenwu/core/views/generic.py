@@ -105,6 +105,8 @@ class ObjectListView(ResourceView):
                 for v in values
             ],
             sort_querystring=header_params.urlencode(),
+            # How many filters are set (a phone shows the folded filters open when any is).
+            active_filters=sum(1 for name in filterset.form.fields if request.GET.get(name)),
             export_url=reverse(r.url_name("export")) + ("?" + params.urlencode() if params else ""),
             import_url=reverse(r.url_name("import"))
             if r.ledger and scoping.can_write_model(request.user, r.model)

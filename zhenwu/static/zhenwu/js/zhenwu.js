@@ -10,6 +10,13 @@ document.addEventListener("DOMContentLoaded", function () {
     var el = e.target.closest && e.target.closest("[data-confirm]");
     if (el && !window.confirm(el.getAttribute("data-confirm"))) e.preventDefault();
   });
+  // <button data-toggle-filters> folds a list's filters open or shut on a phone.
+  document.body.addEventListener("click", function (e) {
+    var el = e.target.closest && e.target.closest("[data-toggle-filters]");
+    if (!el) return;
+    var open = el.form.classList.toggle("filters-open");
+    el.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   // <a data-print> prints the page.
   document.body.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest("[data-print]");
