@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from zhenwu.core.registry import nav_items
+from zhenwu.core.registry import nav_items, plain_url
 
 GROUP_LABELS = {
     "plan": _("工作计划"),
@@ -20,7 +20,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import NoReverseMatch
 
     groups: dict[str, list] = {}
     topbar: list[dict] = []
@@ -36,7 +36,7 @@ def navigation(request):
         if item.visible is not None and not item.visible(user):
             continue  # an action page this user may not open (it would answer 404)
         try:
-            url = reverse(item.url_name)
+            url = plain_url(item.url_name)
         except NoReverseMatch:
             continue
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": False}
