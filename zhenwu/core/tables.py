@@ -186,13 +186,18 @@ class Table:
         self._labels: dict = {}
 
     def sortable_names(self) -> set[str]:
+        """The columns a reader may sort by: never a personal number the reader sees masked
+        (the order of masked IDs would give away the hidden birth dates)."""
         if self.resource.sortable is not None:
-            return set(self.resource.sortable)
-        names = set()
-        for name in self.resource.list_columns:
-            f = field_of(self.model, name)
-            if f is not None and f.concrete and not f.many_to_many:
-                names.add(name)
+            names = set(self.resource.sortable)
+        else:
+            names = set()
+            for name in self.resource.list_columns:
+                f = field_of(self.model, name)
+                if f is not None and f.concrete and not f.many_to_many:
+                    names.add(name)
+        if not may_see_personal(self.user):
+            names -= personal_fields_of(self.model)
         return names
 
     def headers(self):

@@ -455,3 +455,45 @@ def test_comment_attachment_and_change_log_doors(world, key):
                 if got not in want:
                     failures.append(f"{role} attachment {position}: {got}, expected {want}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("key", _personal_keys())
+def test_list_search_and_sort_never_uncover_a_masked_number(world, key):
+    """The list door (page search and sort; the export shares them): a reader who sees personal
+    numbers masked finds a record by the whole number only — part of one, typed a prefix at a
+    time, would uncover the hidden digits — and cannot sort by one. A reader with the
+    permission searches by any part."""
+    from zhenwu.core.idnumbers import resident_id_check_char
+    from zhenwu.core.tables import personal_fields_of, personal_kind
+
+    resource = resource_by_key(key)
+    obj = factory_for(key).make(world, world.villages[0])
+    first17 = "42108119800101123"
+    full = {"phone": "13912345678", "id": first17 + resident_id_check_char(first17)}
+    fields = sorted(personal_fields_of(resource.model))
+    type(obj)._base_manager.filter(pk=obj.pk).update(**{f: full[personal_kind(f)] for f in fields})
+    list_url = reverse(resource.url_name("list"))
+    link = f'href="{url_for(obj)}"'
+
+    def finds(q, **params):
+        response = world.client("staff").get(list_url, {"q": q, **params})
+        assert response.status_code == 200, (key, q, response.status_code)
+        return link in response.content.decode()
+
+    staff = world.users["staff"]
+    for field in fields:
+        value = full[personal_kind(field)]
+        searched = field in resource.search_fields
+        staff.can_see_personal_numbers = False
+        staff.save()
+        assert not finds(value[:10]), (key, field, "part of a masked number found the record")
+        assert finds(value) == searched, (key, field, "the whole number")
+        page = world.client("staff").get(list_url, {"sort": field})
+        assert page.status_code == 200 and f"sort=-{field}" not in page.content.decode(), (
+            key,
+            field,
+            "sortable while masked",
+        )
+        staff.can_see_personal_numbers = True
+        staff.save()
+        assert finds(value[:10]) == searched, (key, field, "a permitted reader searches by part")

@@ -23,7 +23,7 @@ from zhenwu.core import scoping, services
 from zhenwu.core.changelog_read import present
 from zhenwu.core.forms import ResourceForm, build_filterset
 from zhenwu.core.registry import Resource, url_for
-from zhenwu.core.tables import Table
+from zhenwu.core.tables import Table, may_see_personal, personal_fields_of
 
 
 class ResourceView(LoginRequiredMixin, View):
@@ -65,10 +65,7 @@ def filtered_queryset(request, resource: Resource, queryset):
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     q = request.GET.get("q", "").strip()
     if q and resource.search_fields:
-        cond = Q()
-        for name in resource.search_fields:
-            cond |= Q(**{f"{name}__icontains": q})
-        qs = qs.filter(cond)
+        qs = qs.filter(search_condition(resource, q, request.user))
     sort = request.GET.get("sort", "") or resource.default_sort or ""
     allowed = Table(resource, request.user).sortable_names()
     if sort.lstrip("-") in allowed:
@@ -76,6 +73,19 @@ def filtered_queryset(request, resource: Resource, queryset):
     elif not qs.ordered:
         qs = qs.order_by("pk")  # stable pages for models without a default ordering
     return qs, filterset, q, sort
+
+
+def search_condition(resource: Resource, q: str, user) -> Q:
+    """The list search: any search field containing `q`. A personal field (resident ID, phone)
+    is matched only by its whole value for a reader who sees it masked: whoever holds the card
+    finds the record, but typing part of a number cannot uncover the digits the mask hides
+    (one prefix at a time, the masked middle of an ID would be ten guesses per digit)."""
+    hidden = set() if may_see_personal(user) else personal_fields_of(resource.model)
+    cond = Q()
+    for name in resource.search_fields:
+        lookup = "iexact" if name in hidden else "icontains"
+        cond |= Q(**{f"{name}__{lookup}": q})
+    return cond
 
 
 class ObjectListView(ResourceView):
