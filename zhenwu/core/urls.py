@@ -1,7 +1,7 @@
 from django.urls import path
 
 from zhenwu.core import resources
-from zhenwu.core.views import calendar, pages, users
+from zhenwu.core.views import calendar, pages, search, users
 
 app_name = "core"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", pages.auth_views.LogoutView.as_view(), name="logout"),
     path("password/", pages.PasswordChangeView.as_view(), name="password_change"),
     path("changelog/", pages.changelog_list, name="changelog"),
+    path("search/", search.search, name="search"),
     path("recycle-bin/", pages.recycle_bin, name="recycle_bin"),
     path("recycle-bin/<int:ct>/<int:pk>/restore/", pages.recycle_restore, name="recycle_restore"),
     path("attachments/add/", pages.attachment_add, name="attachment_add"),
