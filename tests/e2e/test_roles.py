@@ -120,3 +120,29 @@ def test_investment_clerk_signs_a_lead_without_scrolling(phone):
     lead.refresh_from_db()
     assert lead.stage == "signed"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_village_cadre_finds_a_household_by_name_and_moves_it_on(phone):
+    """The 包户 cadre's day: their households are a to-do on 我的村; one they remember by name
+    is found from the search button in the top bar and opens on its 征收进度."""
+    page = phone.page
+    phone.login("village1")
+    phone.goto("/")
+    mine = page.locator("[data-testid=home-section][data-key=land-mine]")
+    assert "我包的户" in mine.inner_text()
+    first = mine.locator("[data-testid=home-item] a.fw-semibold").first.inner_text()
+    head = first.split("（")[0]
+    # The top bar's search button (a phone has no room for the box).
+    page.click("[data-testid=topbar-search-link]")
+    page.wait_for_selector("[data-testid=search-input]")
+    page.fill("[data-testid=search-input]", head)
+    page.press("[data-testid=search-input]", "Enter")
+    page.wait_for_selector("[data-testid=search-hit]")
+    no_sideways_scroll(page)
+    phone.shot("phone-village1-search", full_page=False)
+    groups = page.locator("[data-testid=search-group]")
+    assert "被征收户" in groups.first.inner_text() or "被征收户" in page.inner_text("main")
+    page.locator("[data-testid=search-hit]", has_text=head).first.click()
+    page.wait_for_selector("text=征收进度")
+    assert head in page.inner_text("main")
+    no_sideways_scroll(page)

@@ -158,7 +158,7 @@ household_resource = register(
             "cadre",
         ],
         search_fields=["number", "head_name"],
-        filter_fields=["campaign", "village", "stage", "structure", "resettlement"],
+        filter_fields=["campaign", "village", "stage", "cadre", "structure", "resettlement"],
         form_fields=HOUSEHOLD_FIELDS,
         detail_fields=[*HOUSEHOLD_FIELDS, "stage", "total_comp"],
         select_related=["campaign", "village", "cadre"],
