@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhenwu.agriculture.api import router as agriculture_router
+from zhenwu.cadres.api import router as cadres_router
 from zhenwu.core import asof
 from zhenwu.core.api import (
     auth_router,
@@ -216,3 +217,4 @@ api.add_router("", labor_router)
 api.add_router("", inspections_router)
 api.add_router("", land_router)
 api.add_router("", agriculture_router)
+api.add_router("", cadres_router)

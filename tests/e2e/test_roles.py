@@ -146,3 +146,23 @@ def test_village_cadre_finds_a_household_by_name_and_moves_it_on(phone):
     page.wait_for_selector("text=征收进度")
     assert head in page.inner_text("main")
     no_sideways_scroll(page)
+
+
+def test_leader_reads_who_answers_for_what(phone):
+    """干部责任清单 on a phone: each cadre a card with their duties counted from the ledgers;
+    one cadre's page lists the households they 包, as the households list shows them."""
+    page = phone.page
+    phone.login("leader")
+    phone.goto("/cadres/")
+    page.wait_for_selector("[data-testid=cadre-table]")
+    no_sideways_scroll(page)
+    phone.shot("phone-leader-cadres", full_page=False)
+    row = page.locator("[data-testid=cadre-row]", has_text="管家铺村干部")
+    assert int(row.locator("[data-testid=cadre-total]").inner_text()) > 0
+    row.locator("a").first.click()
+    page.wait_for_selector("[data-testid=cadre-name]")
+    group = page.locator("[data-testid=duty-group][data-duty='households.cadre']")
+    assert "被征收户 · 包户干部" in group.inner_text()
+    group.locator("[data-testid=duty-card]").first.click()
+    page.wait_for_selector("text=征收进度")
+    no_sideways_scroll(page)
