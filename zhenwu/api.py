@@ -27,6 +27,7 @@ from zhenwu.inspections.api import router as inspections_router
 from zhenwu.investment.api import router as investment_router
 from zhenwu.labor.api import router as labor_router
 from zhenwu.land.api import router as land_router
+from zhenwu.notices.api import router as notices_router
 from zhenwu.plan.api import router as plan_router
 from zhenwu.projects.api import router as projects_router
 
@@ -218,3 +219,4 @@ api.add_router("", inspections_router)
 api.add_router("", land_router)
 api.add_router("", agriculture_router)
 api.add_router("", cadres_router)
+api.add_router("", notices_router)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zhenwu.inspections",
     "zhenwu.land",
     "zhenwu.cadres",
+    "zhenwu.notices",
 ]
 
 MIDDLEWARE = [

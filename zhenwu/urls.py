@@ -20,6 +20,7 @@ urlpatterns = [
     path("inspections/", include("zhenwu.inspections.urls")),
     path("land/", include("zhenwu.land.urls")),
     path("cadres/", include("zhenwu.cadres.urls")),
+    path("notices/", include("zhenwu.notices.urls")),
     path("", include("zhenwu.core.urls")),
 ]
 
