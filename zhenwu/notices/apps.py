@@ -25,6 +25,11 @@ class NoticesConfig(AppConfig):
                 visible=may_manage_robots,
             )
         )
+        # Not one transaction: each robot's post waits up to its timeout, and each delivery
+        # is recorded as soon as it is known (so a later failure cannot make it be sent twice).
         register_job(
-            "notices.daily_digest", "向群机器人推送每日督办提醒", services.send_due_digests
+            "notices.daily_digest",
+            "向群机器人推送每日督办提醒",
+            services.send_due_digests,
+            atomic=False,
         )

@@ -198,8 +198,9 @@ def send_due_digests(today: datetime.date, now: datetime.datetime | None = None)
 
 
 def _build_digest(digest, town, today) -> Message | None:
-    """The town's digest, or None when building it failed: one town's broken data must not roll
-    back the job's transaction after other robots were sent to (they would be sent again)."""
+    """The town's digest, or None when building it failed: one town's broken data must not stop
+    the job after other robots were sent to. (The job runs outside one transaction — see its
+    registration — so each robot's delivery is recorded as soon as it is known.)"""
     try:
         with transaction.atomic():
             return digest.build(town, today, base_url())
