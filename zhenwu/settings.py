@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhenwu.agriculture",
     "zhenwu.inspections",
     "zhenwu.land",
+    "zhenwu.reports",
 ]
 
 MIDDLEWARE = [

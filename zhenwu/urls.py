@@ -19,6 +19,7 @@ urlpatterns = [
     path("agriculture/", include("zhenwu.agriculture.urls")),
     path("inspections/", include("zhenwu.inspections.urls")),
     path("land/", include("zhenwu.land.urls")),
+    path("reports/", include("zhenwu.reports.urls")),
     path("", include("zhenwu.core.urls")),
 ]
 
