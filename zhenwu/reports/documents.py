@@ -195,8 +195,7 @@ def render_bulletin(data: BulletinData, *, issued_on: date, doc_number: str | No
         kinds[r.kind] += 1
     kind_text = "、".join(f"{k}{n}轮" for k, n in kinds.items())
     round_text = "；".join(
-        f"{r.title}（{r.kind}，{format_date(r.starts_on)}开始，检查{r.villages}个村（社区））"
-        for r in data.rounds
+        f"{format_date(r.starts_on)}{r.kind}，检查{r.villages}个村（社区）" for r in data.rounds
     )
     inspected = data.inspected
     text = (
@@ -255,7 +254,7 @@ def render_bulletin(data: BulletinData, *, issued_on: date, doc_number: str | No
         lead="一是立行立改。",
     )
     doc.paragraph(
-        "对已整改的问题开展“回头看”，同一问题再次发现的按反弹问题加倍扣分，并再次通报。",
+        "对已整改的问题开展“回头看”，同一问题再次发现的按反弹问题从重扣分，并再次通报。",
         lead="二是防止反弹。",
     )
     doc.paragraph(
@@ -327,7 +326,10 @@ def dispatch_data(town, day: date) -> DispatchData:
     as_of = min(sunday, asof.today())
     if as_of < monday:
         raise DocumentRefused(f"{format_date(monday)}所在的一周尚未开始，不能生成调度简报。")
-    plan = Plan.objects.filter(town=town, year=as_of.year).order_by("id").first()
+    plans = Plan.objects.filter(town=town).order_by("id")
+    # A week spanning New Year reads the new year's plan, or, while there is none, the plan of
+    # the year the week began in (the board shows its whole-year outcome after December).
+    plan = plans.filter(year=as_of.year).first() or plans.filter(year=monday.year).first()
     if plan is None:
         raise DocumentRefused(f"{town.name}还没有{as_of.year}年度计划，不能生成调度简报。")
     states = plan_selectors.evaluate_plan(plan, as_of)
