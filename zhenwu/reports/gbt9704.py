@@ -442,6 +442,8 @@ class OfficialDocument:
     def heading(self, level: int, text: str):
         """一、 黑体 / （一） 楷体 / 1. 仿宋 / （1） 仿宋; numbered in order, a level restarting
         under each heading above it."""
+        if level not in (1, 2, 3, 4):
+            raise ValueError(f"标题层次应为 1—4，不能是 {level!r}")
         self._counters[level - 1] += 1
         for deeper in range(level, len(self._counters)):
             self._counters[deeper] = 0
