@@ -12,8 +12,8 @@ from zhenwu.reports.access import reads_whole_town
 register = template.Library()
 
 
-def _town_query(user, town) -> str:
-    return "" if user.town_id else f"&town={town.pk}"
+def _town_query(user, town_id: int) -> str:
+    return "" if user.town_id else f"&town={town_id}"
 
 
 @register.simple_tag(takes_context=True)
@@ -21,14 +21,14 @@ def bulletin_button(context, town, month):
     from zhenwu.reports.views import BULLETIN_MODELS
 
     user = context["request"].user
-    if town is None or not reads_whole_town(user, town, BULLETIN_MODELS):
+    if town is None or not reads_whole_town(user, town.pk, BULLETIN_MODELS):
         return ""
     return format_html(
         '<a class="btn btn-sm btn-outline-primary" href="{}?month={}{}" '
         'data-testid="bulletin-docx">{}</a>',
         reverse("reports:bulletin"),
         f"{month:%Y-%m}",
-        _town_query(user, town),
+        _town_query(user, town.pk),
         _("下载通报（Word）"),
     )
 
@@ -38,13 +38,13 @@ def dispatch_button(context, plan, as_of):
     from zhenwu.reports.views import DISPATCH_MODELS
 
     user = context["request"].user
-    if plan is None or not reads_whole_town(user, plan.town, DISPATCH_MODELS):
+    if plan is None or not reads_whole_town(user, plan.town_id, DISPATCH_MODELS):
         return ""
     return format_html(
         '<a class="btn btn-sm btn-outline-primary" href="{}?week={}{}" '
         'data-testid="dispatch-docx"><i class="bi bi-file-earmark-word"></i> {}</a>',
         reverse("reports:dispatch"),
         as_of.isoformat(),
-        _town_query(user, plan.town),
+        _town_query(user, plan.town_id),
         _("下载调度简报（Word）"),
     )

@@ -173,3 +173,9 @@ def test_a_document_without_a_number_keeps_the_red_line():
 def test_a_malformed_number_is_refused(bad):
     with pytest.raises(DocNumberError):
         build(number=bad)
+
+
+def test_a_fifth_heading_level_is_refused():
+    doc = OfficialDocument(issuer=ISSUER, title="标题")
+    with pytest.raises(ValueError):
+        doc.heading(5, "太深")
