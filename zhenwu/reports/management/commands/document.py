@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhenwu.core.models import Town
 from zhenwu.reports import documents
-from zhenwu.reports.gbt9704 import DocNumberError
+from zhenwu.reports.gbt9704 import DocNumberError, parse_doc_number
 
 
 def resolve_town(code: str | None) -> Town:
@@ -57,15 +57,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            town = resolve_town(opts["town"])
-            issued_on = documents.parse_day(opts["date"], "成文日期")
-            number = (opts["number"] or "").strip() or None
+            # the arguments first: a mistyped one is named whatever the database holds
             if opts["kind"] == "bulletin":
                 month = documents.parse_month(opts["month"])
+            else:
+                day = documents.parse_day(opts["week"], "调度周")
+            issued_on = documents.parse_day(opts["date"], "成文日期")
+            number = (opts["number"] or "").strip() or None
+            if number is not None:
+                parse_doc_number(number)
+            town = resolve_town(opts["town"])
+            if opts["kind"] == "bulletin":
                 data = documents.bulletin_data(town, month)
                 content = documents.render_bulletin(data, issued_on=issued_on, doc_number=number)
             else:
-                day = documents.parse_day(opts["week"], "调度周")
                 data = documents.dispatch_data(town, day)
                 content = documents.render_dispatch(data, issued_on=issued_on, doc_number=number)
         except (documents.DocumentRefused, DocNumberError) as exc:
