@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zhenwu.land",
     "zhenwu.cadres",
     "zhenwu.notices",
+    "zhenwu.reports",
 ]
 
 MIDDLEWARE = [

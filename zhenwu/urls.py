@@ -21,6 +21,7 @@ urlpatterns = [
     path("land/", include("zhenwu.land.urls")),
     path("cadres/", include("zhenwu.cadres.urls")),
     path("notices/", include("zhenwu.notices.urls")),
+    path("reports/", include("zhenwu.reports.urls")),
     path("", include("zhenwu.core.urls")),
 ]
 

@@ -23,7 +23,7 @@ from zhenwu.core.models import Role, User
 ENGLISH_ALLOWED = {
     "api", "excel", "xlsx", "csv", "id", "gb", "yyyy", "mm", "dd", "english", "json", "pdf",
     "docx", "jpg", "jpeg", "png", "kb", "mb", "gps", "wps", "uscc", "ppp", "epc", "bot", "hh",
-    "a3", "ok", "wan", "zip", "kg", "geojson",
+    "a3", "ok", "wan", "zip", "kg", "geojson", "word",
 }  # fmt: skip
 RAW_PATTERNS = [
     (re.compile(r"\b[a-z_]{2,}\.[a-z_]{2,}\b"), "代码（如 investment.signed_count）"),
