@@ -129,6 +129,26 @@ def views_whole_town(user, model) -> bool:
     return True
 
 
+def reads_whole_town(user, town_id: int, models) -> bool:
+    """Whether `user` reads every row of `town_id` in each of `models` — the row part of
+    `restrict()`: a superuser; the city/county viewer; everyone of the town except a village
+    cadre, who reads only their villages' rows of a model that has a village. For what is made
+    of a whole town's rows and cannot be cut to a reader's villages (a 通报, a 调度简报:
+    `zhenwu/reports`). Unlike `views_whole_town` it ignores a model's `scope_gate`: the gated
+    inspection rounds also hide rounds not yet started, which such documents never count."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.VIEWER:
+        return user.town_id in (None, town_id)
+    if user.town_id != town_id:
+        return False
+    if user.role == Role.VILLAGE:
+        return not any(getattr(m, "village_path", None) for m in models)
+    return True
+
+
 def restrict_rows(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     """`restrict()` by the row's own town and village, without the model's `scope_gate`."""
     if not _active(user):

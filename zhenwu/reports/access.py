@@ -3,32 +3,15 @@ only to readers whose scope is the whole town for every record it is made of: ad
 leaders, staff and inspectors of the town, a superuser, a city/county viewer. A village cadre
 reads only their own villages' findings and projects: the document would show them what their
 scope hides, and a document cut to their scope would not be the town's — so it is not found
-(404), as everything out of scope is."""
+(404), as everything out of scope is. The rule is the gate's (`scoping.reads_whole_town`)."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
 from zhenwu.core import scoping
-from zhenwu.core.models import Role, Town
-
-
-def reads_whole_town(user, town_id: int, models) -> bool:
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    if user.role == Role.VIEWER:
-        return user.town_id in (None, town_id)
-    if user.town_id != town_id:
-        return False
-    # The row part of `restrict()` (`scoping.restrict_rows`): everyone of the town reads its
-    # rows except a village cadre, who reads only their villages' rows of a model that has a
-    # village (`village_path`). (`views_whole_town` answers no for the gated inspection
-    # models — their gate also hides rounds not started, which the documents never count.)
-    if user.role == Role.VILLAGE:
-        return not any(getattr(m, "village_path", None) for m in models)
-    return True
+from zhenwu.core.models import Town
+from zhenwu.core.scoping import reads_whole_town
 
 
 def town_for(request, models) -> Town:

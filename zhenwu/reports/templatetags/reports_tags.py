@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from zhenwu.reports.access import reads_whole_town
+from zhenwu.core.scoping import reads_whole_town
 
 register = template.Library()
 
