@@ -3,7 +3,7 @@ written with python-docx. Pure: it knows nothing of the database; `documents.py`
 
 What it lays out (docs/reports.md lists the rules one by one):
 A4, margins top 37 mm / left 28 mm / bottom 35 mm / right 26 mm (text block 156×225 mm), a grid of
-22 lines × 28 characters (Word docGrid, fixed line spacing 28.9 pt); body 3号 (16 pt) 仿宋_GB2312
+22 lines × 28 characters (a line grid with fixed line spacing 28.9 pt; characters condensed 0.25 pt); body 3号 (16 pt) 仿宋_GB2312
 with digits and Latin in Times New Roman; red 发文机关标志; 发文字号 `代字〔2025〕N号`; the red
 separator line under it, as wide as the text block; title 2号 小标宋 centred; 主送机关 ending with a
 full-width colon; headings 一、黑体 / （一）楷体 / 1. 仿宋; tables; 附件说明; signature and date
@@ -52,10 +52,13 @@ SIZE_2 = 22  # 2号
 SIZE_3 = 16  # 3号
 SIZE_4 = 14  # 4号
 BODY_SIZE = SIZE_3
-# 156 mm / 28 characters = 15.79 pt per character against a 16 pt font: Word's charSpace is the
-# difference in 1/4096 pt.
+# 156 mm / 28 characters = 15.79 pt per character against a 16 pt font. The characters are
+# condensed by the difference, rounded down to Word's unit (1/20 pt): -0.25 pt, so that 28
+# fit a line (28 × 15.75 pt = 441 pt of the block's 442.2). Not by the docGrid's charSpace
+# (-848/4096 pt): LibreOffice lays a negative charSpace out as two cells per character — 14 a
+# line — while condensed spacing reads the same in Word, WPS and LibreOffice.
 CHAR_PITCH_PT = BLOCK_WIDTH_MM / 25.4 * 72 / CHARS
-CHAR_SPACE = round((CHAR_PITCH_PT - BODY_SIZE) * 4096)  # -848
+CONDENSE_TWIPS = math.floor((CHAR_PITCH_PT - BODY_SIZE) * 20)  # -5
 
 FONT_FS = "仿宋_GB2312"  # 仿宋: the body
 FONT_HEI = "黑体"
@@ -339,11 +342,36 @@ class OfficialDocument:
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")  # 22 lines; the 28 characters: CONDENSE_TWIPS
         grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        grid.attrib.pop(qn("w:charSpace"), None)
 
     def _setup_styles(self):
+        # The document defaults carry the body's size, fonts and condensed spacing, so that
+        # every paragraph — headers, footers and tables included — starts from the body's
+        # (python-docx's template says 11 pt Calibri).
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for tag in ("w:sz", "w:szCs"):
+            el = default_rpr.find(qn(tag))
+            if el is None:
+                el = OxmlElement(tag)
+                default_rpr.append(el)
+            el.set(qn("w:val"), str(BODY_SIZE * 2))
+        fonts = default_rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            default_rpr.insert(0, fonts)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        fonts.set(qn("w:ascii"), FONT_LATIN)
+        fonts.set(qn("w:hAnsi"), FONT_LATIN)
+        fonts.set(qn("w:eastAsia"), FONT_FS)
+        condensed = default_rpr.find(qn("w:spacing"))
+        if condensed is None:
+            condensed = OxmlElement("w:spacing")
+            default_rpr.append(condensed)
+        condensed.set(qn("w:val"), str(CONDENSE_TWIPS))
         normal = self.doc.styles["Normal"]
         set_run_fonts(normal, FONT_FS, FONT_LATIN, BODY_SIZE)
         normal.font.color.rgb = RGBColor(0, 0, 0)
@@ -495,6 +523,8 @@ class OfficialDocument:
         for text, right in ((name, sig_right), (date_text, date_right)):
             p = self._p(text, align=WD_ALIGN_PARAGRAPH.RIGHT)
             p.paragraph_format.right_indent = Pt(BODY_SIZE * right)
+            # The name never ends a page without its date (keep with next).
+            p.paragraph_format.keep_with_next = text == name
         self.signed_on = date_text
 
     def imprint(self, imprint: Imprint):

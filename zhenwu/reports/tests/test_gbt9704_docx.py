@@ -57,8 +57,14 @@ def test_a4_margins_and_the_text_block(content, tmp_path):
 def test_grid_of_22_lines_and_fixed_line_spacing(content):
     doc = parts(content)["word/document.xml"]
     grid = doc.xpath("//w:sectPr/w:docGrid", namespaces=NS)[0]
-    assert attr(grid, "type") == "linesAndChars" and attr(grid, "linePitch") == "579"
+    assert attr(grid, "type") == "lines" and attr(grid, "linePitch") == "579"
+    assert attr(grid, "charSpace") is None  # LibreOffice doubles a negative one
     styles = parts(content)["word/styles.xml"]
+    # 28 characters a line: 16 pt characters condensed by 0.25 pt, from the document defaults.
+    defaults = styles.xpath("//w:docDefaults/w:rPrDefault/w:rPr", namespaces=NS)[0]
+    assert attr(defaults.xpath("w:spacing", namespaces=NS)[0], "val") == "-5"
+    assert attr(defaults.xpath("w:sz", namespaces=NS)[0], "val") == "32"
+    assert attr(defaults.xpath("w:rFonts", namespaces=NS)[0], "eastAsia") == "仿宋_GB2312"
     normal = styles.xpath("//w:style[@w:styleId='Normal']", namespaces=NS)[0]
     spacing = normal.xpath(".//w:spacing", namespaces=NS)[0]
     assert attr(spacing, "lineRule") == "exact" and attr(spacing, "line") == "578"  # 28.9 pt
@@ -124,6 +130,12 @@ def test_recipients_end_with_a_full_width_colon_and_the_signature_date(content):
     assert f"{ISSUER}2025年7月3日印发" in lines  # the organ left, the date right (a tab)
     printed = run_of(content, "印发")
     assert printed.xpath("./w:tab", namespaces=NS)
+    # The signature is kept with its date: never the last line of a page without it.
+    doc = parts(content)["word/document.xml"]
+    (name,) = doc.xpath(
+        f"//w:body/w:p[w:r/w:t='{ISSUER}'][w:pPr/w:jc/@w:val='right']", namespaces=NS
+    )
+    assert name.xpath("./w:pPr/w:keepNext", namespaces=NS)
 
 
 def test_odd_and_even_footers_carry_the_page_number(content):

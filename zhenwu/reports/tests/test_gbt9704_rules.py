@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from zhenwu.reports.gbt9704 import (
-    CHAR_SPACE,
+    CONDENSE_TWIPS,
     LINE_PITCH_TWIPS,
     DocNumberError,
     chinese_number,
@@ -150,5 +150,6 @@ def test_the_mark_fits_one_line_of_the_text_block():
 def test_the_grid_is_22_lines_of_28_characters():
     assert LINE_PITCH_TWIPS == 579  # 225 mm / 22 lines, in twentieths of a point
     assert 22 * LINE_PITCH_TWIPS / 20 <= 225 / 25.4 * 72
-    # 28 characters of 16 pt + charSpace fill 156 mm
-    assert abs(28 * (16 + CHAR_SPACE / 4096) - 156 / 25.4 * 72) < 0.1
+    # 28 condensed 16 pt characters fit 156 mm, and 29 do not
+    pitch = 16 + CONDENSE_TWIPS / 20
+    assert 28 * pitch <= 156 / 25.4 * 72 < 29 * pitch
