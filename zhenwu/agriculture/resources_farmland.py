@@ -143,7 +143,7 @@ setting_resource = register(
             "recurrence_window_days",
         ],
         can_create=False,
-        card_title="grid_interval_days",
+        card_title="record_label",
     )
 )
 

@@ -21,15 +21,21 @@ def _url(user, obj) -> tuple[str, str]:
     return reverse("enterprises:enterprise_detail", args=[obj.pk]), "查看"
 
 
+def _village_note(obj) -> str:
+    """What a village cadre reads under a firm's name: its trade and how far it is on the way
+    into the 四上 statistics (培育中 … 在库报数)."""
+    industry = obj.industry
+    parts = [industry.name if industry else "", obj.get_entry_status_display()]
+    return " · ".join(p for p in parts if p)
+
+
 @register_village_section("enterprises", "企业", order=40)
 def village_enterprises(user, villages, today):
     qs = scoping.restrict(Enterprise.objects.filter(village__in=villages), user)
     items = []
     for obj in qs.order_by("name")[:20]:
         url, action = _url(user, obj)
-        items.append(
-            HomeItem(title=obj.name, url=url, note=obj.get_qualification_display(), action=action)
-        )
+        items.append(HomeItem(title=obj.name, url=url, note=_village_note(obj), action=action))
     return HomeSection(
         key="enterprises",
         label="企业",

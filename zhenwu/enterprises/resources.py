@@ -60,6 +60,9 @@ enterprise_resource = register(
         form_class=EnterpriseForm,
         personal_fields=("contact_phone",),
         nav=NavItem("economy", _("企业名录"), "enterprises:enterprise_list", "building", 20),
+        # On a phone: the firm's trade, village and 包保干部 (the 18-character USCC and the
+        # 建筑业资质, 「无」 for most firms, stay in the table).
+        card_fields=["industry_code", "village", "cadre", "approved_on"],
         detail_template="enterprises/partials/enterprise_detail.html",
         list_template="enterprises/enterprise_list.html",
     )

@@ -109,6 +109,8 @@ spot_resource = register(
         select_related=["village"],
         default_sort="name",
         nav=NavItem("rural", _("检查点位"), "inspections:spot_list", "geo-alt", 33),
+        card_title="name",  # the spot, then its village (the table's first column)
+        card_fields=["village", "kind", "is_active"],
     )
 )
 

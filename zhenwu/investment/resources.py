@@ -78,6 +78,9 @@ investment_resource = register(
         filterset_class=InvestmentFilterSet,
         personal_fields=("contact_phone",),
         nav=NavItem("economy", _("招商项目"), "investment:investment_list", "briefcase", 10),
+        # On a phone: the project by name, its warnings (久未跟进, 超时限未开工) first.
+        card_title="name",
+        card_fields=["flags_text", "village", "leader", "code"],
         detail_template="investment/partials/investment_detail.html",
         list_template="investment/investment_list.html",
     )

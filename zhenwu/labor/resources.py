@@ -66,6 +66,10 @@ worker_resource = register(
         form_class=WorkerForm,
         nav=NavItem("brand", _("务工人员"), "labor:worker_list", "person-badge", 41),
         detail_template="labor/partials/worker_detail.html",
+        # A card says what the worker can do and where they work; the masked numbers stay
+        # in the table and on the record.
+        card_status="employment_status",
+        card_fields=["trade", "skill_level", "destination", "village"],
     )
 )
 
@@ -100,6 +104,10 @@ certificate_resource = register(
         default_sort="-issued_on",
         form_class=CertificateForm,
         nav=NavItem("brand", _("证书"), "labor:certificate_list", "award", 44),
+        # Whose certificate, what it certifies and when it runs out (its number is on the
+        # record; 「证书类型」 no longer repeats the title).
+        card_title="worker",
+        card_fields=["kind", "level", "trade", "expires_on"],
     )
 )
 

@@ -167,8 +167,11 @@ household_resource = register(
         ledger=HouseholdLedger,
         nav=NavItem("economy", _("被征收户"), "land:household_list", "house", 43),
         detail_template="land/partials/household_detail.html",
-        card_title="head_name",
+        # 「002 罗春生」 once, as the title; then where the household stands and who answers
+        # for it (the masked ID stays in the table and on the record).
+        card_title="record_label",
         card_status="stage",
+        card_fields=["campaign", "village", "cadre", "dispute_flag"],
     )
 )
 

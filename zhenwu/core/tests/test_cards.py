@@ -85,3 +85,12 @@ def test_htmx_list_refresh_brings_cards_too(world):
     make_project(world, name="光大管道")
     r = world.client("admin").get("/projects/?q=光大", HTTP_HX_REQUEST="true")
     assert 'data-testid="object-cards"' in r.content.decode()
+
+
+def test_no_card_says_its_title_twice():
+    """A card's title names the record; its fields never repeat it — neither the title's own
+    column nor the record's name column (「002 罗春生」 under the title 「罗春生」)."""
+    for r in all_resources():
+        layout = CardLayout(r)
+        assert layout.title not in layout.fields, r.key
+        assert "record_label" not in layout.fields, r.key

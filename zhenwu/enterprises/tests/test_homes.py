@@ -1,0 +1,13 @@
+"""企业 on a village cadre's 我的村: each firm with its trade and its way into the 四上."""
+
+from zhenwu.enterprises.tests.helpers import make_enterprise
+
+
+def test_my_village_shows_each_firms_trade_and_entry_status(world):
+    make_enterprise(world, name="本村防水材料厂", industry_code="C3033")
+    make_enterprise(world, world.villages[1], name="外村企业")
+    response = world.client("village").get("/")
+    section = next(s for s in response.context["sections"] if s.key == "enterprises")
+    assert [(i.title, i.note) for i in section.items] == [
+        ("本村防水材料厂", "非金属矿物制品业 · 培育中")
+    ]
