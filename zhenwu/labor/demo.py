@@ -44,6 +44,8 @@ MARK = "示例数据"
 BASE_NAME = "南口镇防水培训就业基地（示例）"
 BUILT_ON = date(2025, 9, 20)  # the plan's deadline for the base is 30 September
 ISSUER = "石首市职业技能等级认定中心（示例）"
+OPERATION_ISSUER = "荆州市应急管理局（示例）"  # 特种作业操作证 are issued by 应急管理部门
+OPERATION_YEARS = 6
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
     "建华", "国强", "志刚", "海波", "军", "勇", "伟", "磊", "涛", "斌", "红梅", "秀英", "丽",
@@ -174,12 +176,17 @@ def _sessions(ctx, rng, base, courses, today):
     specs = [(2025, m, c, n) for m, c, n in SESSIONS_2025]
     if today.year > 2025:  # a year under way: one session a month until last month
         specs += [(today.year, m, (0, 1, 0, 3)[m % 4], 30 + m % 5) for m in range(1, today.month)]
+    if today.year > 2025:  # and the next one, enrolling: it opens within the week
+        specs.append((today.year, None, 0, 24))
     sessions = []
     counter: dict[int, int] = {}
     for year, month, ci, n in specs:
         counter[year] = counter.get(year, 0) + 1
         course = courses[ci]
-        start = date(year, month, 3 + 7 * (counter[year] % 3))
+        if month is None:
+            start = today + timedelta(days=6)
+        else:
+            start = date(year, month, 3 + 7 * (counter[year] % 3))
         days = int(course.hours // 8)
         s = TrainingSession(
             town=ctx.town,
@@ -260,11 +267,34 @@ def _enrol_and_certify(ctx, rng, sessions, workers, today):
             )  # fmt: skip
             if x.level and (x.level < skill.get(e.worker_id, "6")):
                 skill[e.worker_id] = x.level
+    certs += _operation_certificates(rng, workers, today)
     log_bulk_create(Certificate.objects.bulk_create(certs, batch_size=500))
     for pk, level in skill.items():
         w = workers_by_pk[pk]
         w.skill_level = level
         w.save(update_fields=["skill_level", "updated_at"])
+
+
+def _operation_certificates(rng, workers, today) -> list:
+    """特种作业操作证（高处作业）: waterproofers work on roofs. The certificate is valid six
+    years (复审 every three), so the town renews some every year: the demo's expire from a
+    year ago to five years ahead — a few already lapsed, a few within the 90 days the renewal
+    reminders look at. Issued before 2025, so no plan year's count of certificates moves."""
+    holders = rng.sample([w for w in workers if w.trade and w.trade.name == "防水工"], 40)
+    certs = []
+    for i, w in enumerate(holders):
+        expires = today + timedelta(days=-220 + i * 55)
+        issued = date(expires.year - OPERATION_YEARS, expires.month, min(expires.day, 28))
+        if issued.year >= 2025:
+            continue
+        certs.append(
+            Certificate(
+                town_id=w.town_id, worker=w, kind=CertificateKind.OPERATION, trade=w.trade,
+                number=f"T{issued:%Y}42108{i + 1:05d}", issuer=OPERATION_ISSUER,
+                issued_on=issued, expires_on=expires,
+            )
+        )  # fmt: skip
+    return certs
 
 
 def _placements(ctx, rng, workers, today):

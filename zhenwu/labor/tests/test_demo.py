@@ -63,3 +63,32 @@ def test_plan_demo_binds_the_brand_targets():
     assert specs["防水培训就业基地建成"] == "labor.bases_built"
     assert get_indicator(specs["防水工技能培训"]) is not None
     assert get_indicator(specs["防水培训就业基地建成"]) is not None
+
+
+def test_demo_gives_the_office_a_queue_and_the_villages_renewals(db):
+    """A session opens within the week, enrolling; 特种作业操作证 run out around today —
+    some lapsed, some within the renewal window — so 人社's 工作台 and each 我的村 have work."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zhenwu.core.homes import work_queues
+    from zhenwu.core.models import User
+    from zhenwu.labor.homes import RENEW_DAYS
+    from zhenwu.labor.models import Attendance, CertificateKind
+
+    ctx = build_platform("demo-pass-123")
+    demo.build(ctx)
+    today = timezone.localdate()
+    upcoming = TrainingSession.objects.get(start_date__gt=today)
+    assert upcoming.start_date <= today + timedelta(days=7)
+    assert set(upcoming.enrollments.values_list("attendance", flat=True)) == {
+        Attendance.ENROLLED
+    }
+    operation = Certificate.objects.filter(kind=CertificateKind.OPERATION)
+    assert operation.filter(expires_on__lt=today).exists()
+    assert operation.filter(expires_on__gte=today, expires_on__lte=today + timedelta(RENEW_DAYS))
+    assert not operation.filter(issued_on__year__gte=2025).exists()  # no plan year moves
+    renshe = User.objects.get(username="renshe")
+    queue = next(q for q in work_queues(renshe, today) if q.key == "labor-queue")
+    assert upcoming.name in [i.title for i in queue.items]
