@@ -82,9 +82,7 @@ def test_demo_gives_the_office_a_queue_and_the_villages_renewals(db):
     today = timezone.localdate()
     upcoming = TrainingSession.objects.get(start_date__gt=today)
     assert upcoming.start_date <= today + timedelta(days=7)
-    assert set(upcoming.enrollments.values_list("attendance", flat=True)) == {
-        Attendance.ENROLLED
-    }
+    assert set(upcoming.enrollments.values_list("attendance", flat=True)) == {Attendance.ENROLLED}
     operation = Certificate.objects.filter(kind=CertificateKind.OPERATION)
     assert operation.filter(expires_on__lt=today).exists()
     assert operation.filter(expires_on__gte=today, expires_on__lte=today + timedelta(RENEW_DAYS))
