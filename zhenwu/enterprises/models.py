@@ -191,6 +191,12 @@ class Enterprise(TownScopedModel):
         except IndustryCodeError:
             return None
 
+    def get_industry_code_display(self) -> str:
+        """「C3351 建筑、安全用金属制品制造」 on pages and cards (`tables.display_value`); the
+        ledger and the API keep the bare code."""
+        industry = self.industry
+        return f"{self.industry_code} {industry.name}" if industry else self.industry_code
+
     @property
     def is_above_scale(self) -> bool:
         return self.entry_status in ABOVE_SCALE_STATUSES
