@@ -15,6 +15,7 @@ from functools import lru_cache
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import homes, scoping
 from zhenwu.core.labels import source_text
@@ -44,7 +45,7 @@ class Duty:
 
     @property
     def title(self) -> str:
-        return f"{self.resource.nav.label} · {self.label}"
+        return f"{self.resource.nav.label} · {gettext(self.label)}"  # in the reader's language
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 
 from zhenwu.cadres import selectors
 from zhenwu.core.tables import mask, may_see_personal
@@ -24,11 +25,13 @@ def cadre_list(request):
     rows = [
         {
             "person": p,
-            "counts": [(label, counts[p.pk].get(label, 0)) for label in labels],
+            "counts": [(gettext(label), counts[p.pk].get(label, 0)) for label in labels],
             "total": sum(counts[p.pk].values()),
         }
         for p in people
     ]
+    # The duties are found by their Chinese labels; a page shows them in the reader's language.
+    labels = [gettext(label) for label in labels]
     return render(request, "cadres/cadre_list.html", {"rows": rows, "labels": labels})
 
 

@@ -353,7 +353,7 @@ class MonthlyFigure(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "数据项"
+    record_label.fget.short_description = _("数据项")
 
     def changelog_bulk_key(self) -> str:
         return f"{self.month:%Y-%m}"

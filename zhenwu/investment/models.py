@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhenwu.core import asof
@@ -250,36 +251,39 @@ class Investment(TownScopedModel):
         return default if value is None else value
 
     def flags(self, today=None) -> list[tuple[str, str, str]]:
-        """[(key, label, bootstrap colour)] of the flags that apply on `today`."""
+        """[(key, label, bootstrap colour)] of the flags that apply on `today`; the labels in
+        the language of the moment (the API and the ledgers speak Chinese)."""
         from zhenwu.investment import rules
 
         today = today or asof.today()
         out = []
         if rules.is_above_100m(self.planned_total_wan):
-            out.append(("above_100m", "亿元以上", "primary"))
+            out.append(("above_100m", gettext("亿元以上"), "primary"))
         if rules.is_industrial(self.project_type):
-            out.append(("industrial", "工业", "secondary"))
+            out.append(("industrial", gettext("工业"), "secondary"))
         if rules.newly_signed_in(self.signed_on, self.nature, today.year):
-            out.append(("new_this_year", "当年新签约", "success"))
+            out.append(("new_this_year", gettext("当年新签约"), "success"))
         if self.nature == Nature.CAPITAL_INCREASE:
-            out.append(("capital_increase", "增资（只计增量）", "info"))
+            out.append(("capital_increase", gettext("增资（只计增量）"), "info"))
         months = self._setting("overdue_months_setting", rules.DEFAULT_OVERDUE_START_MONTHS)
         if rules.is_overdue_start(
             self.signed_on, self.started_on, today, months, terminated=not self.is_live
         ):
-            out.append(("overdue_start", f"超时限未开工（>{months}个月）", "danger"))
+            label = gettext("超时限未开工（>%(months)s个月）") % {"months": months}
+            out.append(("overdue_start", label, "danger"))
         stale_days = self._setting("stale_days_setting", rules.DEFAULT_STALE_DAYS)
         if hasattr(self, "last_follow_up_on") and rules.is_stale(
             self.stage, self.last_follow_up_on, self.stage_date, today, stale_days
         ):
-            out.append(("stale", f"久未跟进（>{stale_days}天）", "warning"))
+            label = gettext("久未跟进（>%(days)s天）") % {"days": stale_days}
+            out.append(("stale", label, "warning"))
         return out
 
     @property
     def flags_text(self) -> str:
         return "、".join(label for key, label, _ in self.flags() if key != "industrial")
 
-    flags_text.fget.short_description = "标记"
+    flags_text.fget.short_description = _("标记")
 
     @property
     def size_band(self) -> str | None:
@@ -287,7 +291,7 @@ class Investment(TownScopedModel):
 
         return size_band(self.planned_total_wan)
 
-    size_band.fget.short_description = "规模档次"
+    size_band.fget.short_description = _("规模档次")
 
     @property
     def days_in_stage(self) -> int | None:
@@ -295,7 +299,7 @@ class Investment(TownScopedModel):
 
         return days_in_stage(self.stage_date, asof.today())
 
-    days_in_stage.fget.short_description = "本阶段天数"
+    days_in_stage.fget.short_description = _("本阶段天数")
 
 
 class InvestmentSettings(TownScopedModel):
@@ -342,7 +346,7 @@ class InvestmentSettings(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "设置"
+    record_label.fget.short_description = _("设置")
 
 
 class FundsReceipt(TownScopedModel):

@@ -206,7 +206,7 @@ class Worker(TownScopedModel):
     def age(self) -> int | None:
         return rules.age_on(self.birth_date, asof.today()) if self.birth_date else None
 
-    age.fget.short_description = "年龄"
+    age.fget.short_description = _("年龄")
 
 
 class TrainingBase(TownScopedModel):
@@ -249,7 +249,7 @@ class TrainingBase(TownScopedModel):
             return self.project.actual_finish
         return self.completed_on
 
-    built_on.fget.short_description = "建成日期（实际）"
+    built_on.fget.short_description = _("建成日期（实际）")
 
 
 class Course(TownScopedModel):
@@ -384,7 +384,7 @@ class Enrollment(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "参训记录"
+    record_label.fget.short_description = _("参训记录")
 
     def clean(self):
         if self.session_id and self.worker_id:
@@ -501,7 +501,7 @@ class Certificate(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "证书"
+    record_label.fget.short_description = _("证书")
 
     def clean(self):
         errors = {}
@@ -566,13 +566,13 @@ class Placement(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "就业记录"
+    record_label.fget.short_description = _("就业记录")
 
     @property
     def employer_name(self) -> str:
         return self.employer or (self.enterprise.name if self.enterprise_id else "")
 
-    employer_name.fget.short_description = "用工单位"
+    employer_name.fget.short_description = _("用工单位")
 
     def clean(self):
         errors = {}

@@ -147,7 +147,7 @@ class LandPriceZone(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "区片地价"
+    record_label.fget.short_description = _("区片地价")
 
     def clean(self):
         if (
@@ -199,7 +199,7 @@ class HousePrice(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "补偿标准"
+    record_label.fget.short_description = _("补偿标准")
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -455,7 +455,7 @@ class Parcel(_Compensated):
             for x in (self.land_comp, self.resettlement_comp, self.crop_comp, self.attachment_comp)
         )
 
-    total_comp.fget.short_description = "补偿合计（元）"
+    total_comp.fget.short_description = _("补偿合计（元）")
 
     def clean(self):
         errors: dict[str, list[str]] = {}
@@ -604,7 +604,7 @@ class Household(_Compensated):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "被征收户"
+    record_label.fget.short_description = _("被征收户")
 
     @property
     def dispute_flag(self) -> str:
@@ -615,7 +615,7 @@ class Household(_Compensated):
             flag = self.disputes.filter(status=DisputeStatus.OPEN).exists()
         return "有未化解矛盾" if flag else ""
 
-    dispute_flag.fget.short_description = "矛盾纠纷"
+    dispute_flag.fget.short_description = _("矛盾纠纷")
 
     def stage_dates(self) -> dict:
         return {f: getattr(self, f) for f in rules.STAGE_FIELDS.values()}
@@ -653,7 +653,7 @@ class Household(_Compensated):
             )
         )
 
-    total_comp.fget.short_description = "补偿合计（元）"
+    total_comp.fget.short_description = _("补偿合计（元）")
 
     def clean(self):
         errors: dict[str, list[str]] = {}
@@ -743,7 +743,7 @@ class Dispute(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "矛盾纠纷"
+    record_label.fget.short_description = _("矛盾纠纷")
 
     def clean(self):
         errors = {}
@@ -828,13 +828,13 @@ class Hearing(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "听证"
+    record_label.fget.short_description = _("听证")
 
     @property
     def status(self) -> str:
         return "已举行" if self.held_on else "待举行"
 
-    status.fget.short_description = "状态"
+    status.fget.short_description = _("状态")
 
     def clean(self):
         errors: dict[str, list[str]] = {}
@@ -919,7 +919,7 @@ class SocialSecurityEntry(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "社保名单"
+    record_label.fget.short_description = _("社保名单")
 
     # The ledger names the household by its 户编号 within the row's campaign.
     @property

@@ -205,7 +205,7 @@ class Target(TownScopedModel):
     def indicator_display(self) -> str:
         return self.get_indicator_key_display()
 
-    indicator_display.fget.short_description = "计算指标"
+    indicator_display.fget.short_description = _("计算指标")
 
     def get_indicator_key_display(self) -> str:
         """The indicator's name, never its key (the key shows only in the administrator's form)."""
@@ -271,7 +271,7 @@ class ProgressReport(TownScopedModel):
     def summary(self) -> str:
         return str(self)
 
-    summary.fget.short_description = "进度填报"
+    summary.fget.short_description = _("进度填报")
 
     def clean(self):
         if self.target_id and self.target.indicator_key:

@@ -419,7 +419,7 @@ class Milestone(TownScopedModel):
     def display_name(self) -> str:
         return str(self)
 
-    display_name.fget.short_description = "节点"
+    display_name.fget.short_description = _("节点")
 
     def clean(self):
         errors = {}
@@ -569,7 +569,7 @@ class WeeklyReport(TownScopedModel):
     def display_name(self) -> str:
         return str(self)
 
-    display_name.fget.short_description = "周次"
+    display_name.fget.short_description = _("周次")
 
     def clean(self):
         if self.week:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from zhenwu.core import lights
 
 # --- 三未 ------------------------------------------------------------------------------------
@@ -20,14 +22,14 @@ APPROVED_NOT_STARTED = "approved_not_started"
 STARTED_NOT_BUILDING = "started_not_building"
 BUILDING_NOT_FINISHED = "building_not_finished"
 SANWEI_LABELS = {
-    APPROVED_NOT_STARTED: "立项未开工",
-    STARTED_NOT_BUILDING: "开工未建设",
-    BUILDING_NOT_FINISHED: "建设未竣工",
+    APPROVED_NOT_STARTED: _("立项未开工"),
+    STARTED_NOT_BUILDING: _("开工未建设"),
+    BUILDING_NOT_FINISHED: _("建设未竣工"),
 }
 SANWEI_HELP = {
-    APPROVED_NOT_STARTED: "已立项，计划开工日期已过，仍未开工",
-    STARTED_NOT_BUILDING: "已开工满30个日历天，主体工程仍未开始施工",
-    BUILDING_NOT_FINISHED: "已开工，完成时限（无时限则计划竣工日期）已过，仍未竣工",
+    APPROVED_NOT_STARTED: _("已立项，计划开工日期已过，仍未开工"),
+    STARTED_NOT_BUILDING: _("已开工满30个日历天，主体工程仍未开始施工"),
+    BUILDING_NOT_FINISHED: _("已开工，完成时限（无时限则计划竣工日期）已过，仍未竣工"),
 }
 # A project that started but shows no substantial construction after this many calendar days
 # is "开工未建设" (a month is the usual patience of the town's weekly dispatch).

@@ -170,7 +170,7 @@ class Base(TownScopedModel):
             return str(self.enterprise)
         return self.operator_name
 
-    operator.fget.short_description = "经营主体"
+    operator.fget.short_description = _("经营主体")
 
     def villages(self) -> list:
         """The main village and the others the base spans (saved ones only)."""
@@ -266,13 +266,13 @@ class Season(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "生产季"
+    record_label.fget.short_description = _("生产季")
 
     @property
     def output_ton(self):
         return rules.kg_to_ton(self.output_kg)
 
-    output_ton.fget.short_description = "产量（吨）"
+    output_ton.fget.short_description = _("产量（吨）")
 
     def clean(self):
         errors = rules.check_season(

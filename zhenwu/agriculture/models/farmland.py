@@ -93,7 +93,7 @@ class FarmlandSetting(TownScopedModel):
     def record_label(self) -> str:
         return str(self)
 
-    record_label.fget.short_description = "设置"
+    record_label.fget.short_description = _("设置")
 
     def intervals(self) -> dict[str, int]:
         return {

@@ -44,6 +44,12 @@ def _declared_labels():
             for choice in getattr(field, "choices", None) or ():
                 if isinstance(choice, (list, tuple)) and len(choice) == 2:
                     yield f"{name}.{field.name} choice {choice[0]}", choice[1]
+        # Computed columns (properties shown in lists and on records) carry their header in
+        # `short_description`.
+        for attr, value in vars(model).items():
+            label = getattr(getattr(value, "fget", None), "short_description", None)
+            if label:
+                yield f"{name}.{attr} short_description", label
     for item in nav_items():
         yield f"nav {item.url_name}", item.label
     for config in apps.get_app_configs():
@@ -352,3 +358,26 @@ def test_choice_display_is_installed_but_a_models_own_display_is_kept():
     with mock.patch.object(Investment, "get_stage_display", own, create=False):
         assert install_choice_display([Investment]) == 0  # the others are already swapped
         assert Investment(stage="lead").get_stage_display() == "by hand"
+
+
+def test_computed_words_follow_the_switch(world):
+    """Words the code computes — the calendar's weekday heads, the 三未 of key projects, an
+    investment's flags — read in English on English pages (the API gives the flags' keys)."""
+    from decimal import Decimal
+
+    from zhenwu.investment.models import Investment
+
+    client = _english(world.client("admin"))
+    calendar = client.get("/calendar/").content.decode()
+    assert '<th class="fw-normal text-muted">Mon</th>' in calendar
+    projects = client.get("/projects/").content.decode()
+    assert "Approved, not started" in projects and "立项未开工" not in projects
+    big = Investment.objects.create(
+        town=world.town, code="EN-1", name="大项目", planned_total_wan=Decimal(20000),
+        stage="negotiating",
+    )  # fmt: skip
+    with translation.override("en"):
+        assert "Over 100 million yuan" in big.flags_text
+    with translation.override("zh-hans"):
+        assert "亿元以上" in big.flags_text
+    assert "above_100m" in world.api("admin").get(f"investments/{big.pk}").json()["flags"]

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhenwu.core import workcalendar
@@ -71,6 +72,12 @@ def _may_edit(user) -> bool:
     return user.is_superuser or (user.is_town_admin and user.town_id is not None)
 
 
+#: The calendar grid's column heads, Monday first.
+WEEKDAYS = [
+    pgettext_lazy("weekday", d) for d in ("一", "二", "三", "四", "五", "六", "日")
+]  # fmt: skip
+
+
 @login_required
 def holiday_list(request):
     today = timezone.localdate()
@@ -107,6 +114,7 @@ def holiday_list(request):
             "confirmed": cal.is_confirmed(date(year, 6, 30)),
             "covered": workcalendar.chinese_calendar_years(),
             "months": _year_grid(year, town_id),
+            "weekdays": WEEKDAYS,
             "overrides": HolidayOverride.objects.filter(visible, date__year=year).select_related(
                 "town"
             ),

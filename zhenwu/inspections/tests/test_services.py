@@ -237,6 +237,12 @@ def test_ranking_page_api_and_not_inspected(world):
     assert world.api("village").get("rankings", month="2025-13").status_code == 422
     page = world.client("village").get(f"/inspections/rankings/?month={month:%Y-%m}")
     assert page.status_code == 200 and "未检查" in page.content.decode()
+    title = f"{world.town.name}{month.year}年{month.month}月人居环境整治评比"
+    assert title in page.content.decode()  # no thousands separator in the year
+    english = world.client("village")
+    english.cookies["django_language"] = "en"
+    page = english.get(f"/inspections/rankings/?month={month:%Y-%m}").content.decode()
+    assert f"living environment ranking, {month.month}/{month.year}" in page
     xlsx = world.client("leader").get(f"/inspections/rankings/?month={month:%Y-%m}&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert world.client("leader").get("/inspections/rankings/?month=junk").status_code == 200
