@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping
 from zhenwu.core.homes import (
@@ -44,9 +45,9 @@ def _household_item(h, *, with_village=True) -> HomeItem:
     note = [h.campaign.name]
     if with_village:
         note.append(h.village.name)
-    note.append(f"当前：{rules.STAGE_LABELS.get(h.stage, h.get_stage_display())}")
+    note.append(gettext("当前：%(stage)s") % {"stage": h.get_stage_display()})
     if h.open_dispute:
-        note.append("⚠ 有未化解的矛盾纠纷")
+        note.append("⚠ " + gettext("有未化解的矛盾纠纷"))
     return HomeItem(
         title=f"{h.head_name}（{h.number}）",
         url=reverse("land:household_detail", args=[h.pk]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhenwu.core import homes
 from zhenwu.core.actor import Source, acting_as
@@ -46,6 +46,10 @@ def test_a_cadre_sees_their_households_to_settle_open_disputes_first(world, land
     assert not any(t.startswith(("结算户", "外村户")) for t in titles)  # settled; not theirs
     assert section.total == 2 and section.list_url.endswith(f"?cadre={world.users['village'].pk}")
     assert section.items[0].action == "推进到签约"
+    assert "当前：公示" in section.items[0].note
+    with translation.override("en"):
+        english = my_households(world.users["village"], timezone.localdate()).items[0].note
+    assert "Now: " in english and "Open dispute" in english and "当前" not in english
     # Someone responsible for no household has no such to-do.
     assert my_households(world.users["leader"], timezone.localdate()) is None
 
