@@ -6,6 +6,7 @@ acceptance; and, for the leaders who approve, the orders escalated because their
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.agriculture import selectors_farmland as selectors
 from zhenwu.agriculture import services_farmland as services
@@ -24,7 +25,7 @@ from zhenwu.core.rectification import OPEN_STATUSES, RectificationStatus
 def _finding_item(f, today, action):
     note = f"{f.village.name} · {f.get_status_display()}"
     if f.deadline:
-        note += f" · 时限 {f.deadline:%Y-%m-%d}"
+        note += " · " + gettext("时限 %(date)s") % {"date": f"{f.deadline:%Y-%m-%d}"}
     return HomeItem(
         title=f"{f.plot.code} · {f.get_category_display()}",
         url=reverse("agriculture:patrolfinding_detail", args=[f.pk]) + "#rectification",
@@ -52,9 +53,9 @@ def village_farmland(user, villages, today):
         items.insert(
             0,
             HomeItem(
-                title=f"应巡图斑 {due} 块",
+                title=gettext("应巡图斑 %(n)s 块") % {"n": due},
                 url=reverse("agriculture:my_plots"),
-                note="超过巡田周期未巡查",
+                note=gettext("超过巡田周期未巡查"),
                 action="巡田",
                 overdue=True,
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping
 from zhenwu.core.homes import (
@@ -57,9 +58,9 @@ def pool_near_threshold(user, today):
         url, action = _url(user, s.enterprise)
         note = s.category_label or ""
         if s.gap_wan is not None:
-            note += f" · 距入统门槛差 {s.gap_wan:,.0f} 万元"
+            note += " · " + gettext("距入统门槛差 %(gap)s 万元") % {"gap": f"{s.gap_wan:,.0f}"}
         if s.deadline:
-            note += f" · 材料截止 {s.deadline:%Y-%m-%d}"
+            note += " · " + gettext("材料截止 %(date)s") % {"date": f"{s.deadline:%Y-%m-%d}"}
         items.append(
             HomeItem(
                 title=s.enterprise.name,

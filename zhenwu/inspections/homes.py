@@ -5,6 +5,7 @@ approve — the orders escalated because their deadline passed (`services.escala
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping
 from zhenwu.core.homes import (
@@ -27,7 +28,7 @@ def village_findings(user, villages, today):
         overdue = f.is_overdue(today)
         note = f"{f.village.name} · {f.get_status_display()}"
         if f.deadline:
-            note += f" · 时限 {f.deadline:%Y-%m-%d}"
+            note += " · " + gettext("时限 %(date)s") % {"date": f"{f.deadline:%Y-%m-%d}"}
         items.append(
             HomeItem(
                 title=f.item.name,
@@ -58,7 +59,9 @@ def waiting_acceptance(user, today):
         HomeItem(
             title=f"{f.village.name} · {f.item.name}",
             url=reverse("inspections:finding_detail", args=[f.pk]) + "#rectification",
-            note=f"整改时限 {f.deadline:%Y-%m-%d}" if f.deadline else "",
+            note=gettext("整改时限 %(date)s") % {"date": f"{f.deadline:%Y-%m-%d}"}
+            if f.deadline
+            else "",
             action="验收",
         )
         for f in qs.order_by("rectified_at", "pk")[:15]
@@ -90,7 +93,9 @@ def escalated_to_leaders(user, today):
         HomeItem(
             title=f"{f.village.name} · {f.item.name}",
             url=reverse("inspections:finding_detail", args=[f.pk]) + "#rectification",
-            note=f"整改时限 {f.deadline:%Y-%m-%d}，已逾期" if f.deadline else "已逾期",
+            note=gettext("整改时限 %(date)s，已逾期") % {"date": f"{f.deadline:%Y-%m-%d}"}
+            if f.deadline
+            else gettext("已逾期"),
             overdue=True,
             action="督促",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping
 from zhenwu.core.homes import (
@@ -23,7 +24,7 @@ def _item(obj, today, user) -> HomeItem:
     overdue = bool(nxt and nxt < today and obj.stage in FOLLOW_UP_STAGES)
     note = obj.get_stage_display()
     if nxt:
-        note += f" · 下次跟进 {nxt:%Y-%m-%d}"
+        note += " · " + gettext("下次跟进 %(date)s") % {"date": f"{nxt:%Y-%m-%d}"}
     if obj.flags_text:
         note += f" · {obj.flags_text}"
     can_change = scoping.can(user, scoping.CHANGE, obj)
@@ -73,7 +74,7 @@ def follow_ups_due(user, today):
     items = [_item(o, today, user) for o in due]
     for o in stale:
         item = _item(o, today, user)
-        item.overdue, item.note = True, f"久未跟进 · {item.note}"
+        item.overdue, item.note = True, gettext("久未跟进") + f" · {item.note}"
         items.append(item)
     return HomeSection(
         key="investment-queue",

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping
 from zhenwu.core.homes import HomeItem, HomeSection, register_village_section, register_work_queue
@@ -39,8 +40,11 @@ def _certificate_item(c, today, *, with_village=True) -> HomeItem:
     note = [c.get_kind_display()]
     if with_village and c.worker.village_id:
         note.insert(0, c.worker.village.name)
+    day = f"{c.expires_on:%Y-%m-%d}"
     note.append(
-        f"{'已于' if expired else ''}{c.expires_on:%Y-%m-%d}{'过期' if expired else '到期'}"
+        gettext("已于 %(date)s 过期") % {"date": day}
+        if expired
+        else gettext("%(date)s 到期") % {"date": day}
     )
     return HomeItem(
         title=f"{c.worker.name} · {c.number}",
@@ -85,12 +89,18 @@ def training_queue(user, today):
     items = []
     for s in sessions[:SHOWN]:
         running = s.start_date <= today
-        when = "培训中" if running else f"{s.start_date:%m-%d} 开班"
+        when = (
+            gettext("培训中")
+            if running
+            else gettext("%(date)s 开班") % {"date": f"{s.start_date:%m-%d}"}
+        )
         items.append(
             HomeItem(
                 title=s.name,
                 url=reverse("labor:trainingsession_detail", args=[s.pk]),
-                note=f"{when} · {s.start_date:%m-%d}至{s.end_date:%m-%d} · 学员 {s.trainees} 人",
+                note=f"{when} · "
+                + gettext("%(start)s至%(end)s · 学员 %(n)s 人")
+                % {"start": f"{s.start_date:%m-%d}", "end": f"{s.end_date:%m-%d}", "n": s.trainees},
                 due_soon=not running,
                 action="记出勤" if running else "报名",
             )

@@ -105,13 +105,16 @@ def open_disputes(user, today):
     items = []
     for d in qs[:SHOWN]:
         last = d.contacts.all()[:1]
-        note = [d.household.village.name, f"{d.raised_on:%Y-%m-%d} 提出"]
+        note = [
+            d.household.village.name,
+            gettext("%(date)s 提出") % {"date": f"{d.raised_on:%Y-%m-%d}"},
+        ]
         if last:
-            note.append(f"{last[0].contacted_on:%m-%d} 接谈")
+            note.append(gettext("%(date)s 接谈") % {"date": f"{last[0].contacted_on:%m-%d}"})
             if last[0].next_step:
-                note.append(f"下一步：{last[0].next_step}")
+                note.append(gettext("下一步：%(step)s") % {"step": last[0].next_step})
         else:
-            note.append("尚未接谈")
+            note.append(gettext("尚未接谈"))
         items.append(
             HomeItem(
                 title=f"{d.household.head_name}（{d.household.number}）· {d.get_kind_display()}",

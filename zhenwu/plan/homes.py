@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core.homes import HomeItem, HomeSection, register_todo
 from zhenwu.plan import selectors
@@ -15,7 +16,8 @@ def my_todos(user, today):
         HomeItem(
             title=task.title,
             url=reverse("plan:task_detail", args=[task.pk]),
-            note=f"{task.get_status_display()} · 时限 {task.deadline:%Y-%m-%d}",
+            note=f"{task.get_status_display()} · "
+            + gettext("时限 %(date)s") % {"date": f"{task.deadline:%Y-%m-%d}"},
             overdue=flag.overdue,
             due_soon=flag.due_soon,
             action="签收" if task.status == "assigned" else "办理",
@@ -25,7 +27,9 @@ def my_todos(user, today):
         HomeItem(
             title=task.title,
             url=reverse("plan:task_detail", args=[task.pk]),
-            note="延期申请待审批" if task.pending_extension_date else "已办结，待销号",
+            note=gettext("延期申请待审批")
+            if task.pending_extension_date
+            else gettext("已办结，待销号"),
             action="审批" if task.pending_extension_date else "销号",
         )
         for task in waiting

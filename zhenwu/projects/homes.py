@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from zhenwu.core import scoping
 from zhenwu.core.homes import (
@@ -38,7 +39,7 @@ def village_projects(user, villages, today):
     missing = selectors.missing_reports(rows, today)
     late = {p.pk for p in missing["last"]}
     items = [
-        _item(user, p, p.pk in late, f"{p.get_status_display()}" + (" · 上周周报未报" if p.pk in late else ""))
+        _item(user, p, p.pk in late, f"{p.get_status_display()}" + (" · " + gettext("上周周报未报") if p.pk in late else ""))
         for p in rows
     ]  # fmt: skip
     return HomeSection(
@@ -55,8 +56,8 @@ def village_projects(user, villages, today):
 def weekly_reports_missing(user, today):
     qs = scoping.restrict(Project.objects.all(), user)
     missing = selectors.missing_reports(qs, today)
-    items = [_item(user, p, True, "上周周报未报") for p in missing["last"]]
-    items += [_item(user, p, False, "本周周报待报") for p in missing["this"]]
+    items = [_item(user, p, True, gettext("上周周报未报")) for p in missing["last"]]
+    items += [_item(user, p, False, gettext("本周周报待报")) for p in missing["this"]]
     return HomeSection(
         key="projects-queue",
         label="周调度：待报周报",
@@ -89,7 +90,8 @@ def milestones_due(user, today):
                         "projects:milestone_edit" if can_change else "projects:milestone_detail",
                         args=[m.pk],
                     ),
-                    note=f"最迟完成 {latest:%Y-%m-%d} · 预计完成 {row.finish:%Y-%m-%d}",
+                    note=gettext("最迟完成 %(latest)s · 预计完成 %(finish)s")
+                    % {"latest": f"{latest:%Y-%m-%d}", "finish": f"{row.finish:%Y-%m-%d}"},
                     overdue=latest < today,
                     due_soon=latest >= today,
                     action="更新" if can_change else "查看",

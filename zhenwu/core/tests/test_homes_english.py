@@ -1,6 +1,7 @@
 """The role homes in English: every section title, empty text and one-tap action a module
 declares (`HomeSection(label=…, empty=…)`, `HomeItem(action=…)`) has its English in the
-catalogue — the home templates translate them as they render (`{% trans section.label %}`)."""
+catalogue — the home templates translate them as they render (`{% trans section.label %}`) —
+and so has every note's wording the homes compose with `gettext`."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ def _declared() -> list[tuple[str, str]]:
     for path in sorted(ROOT.glob("*/homes.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", "") in ("HomeSection", "HomeItem")
-            ):
+            name = getattr(getattr(node, "func", None), "id", "")
+            if isinstance(node, ast.Call) and name == "gettext" and node.args:
+                arg = node.args[0]  # a note's words: gettext("时限 %(date)s") % {…}
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.append((f"{path.parent.name}/homes.py gettext", arg.value))
+                continue
+            if not (isinstance(node, ast.Call) and name in ("HomeSection", "HomeItem")):
                 continue
             for kw in node.keywords:
                 if kw.arg not in WORDS:
