@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case, Count, DateField, F, Q, When
+from django.utils.translation import gettext
 
 from zhenwu.labor import rules
 from zhenwu.labor.models import (
@@ -83,8 +84,16 @@ class Dashboard:
                 {"name": d["label"], "value": d["count"]} for d in self.by_destination
             ],
             "incomes": [{"name": i["label"], "value": i["count"]} for i in self.by_income],
-            "months": [f"{m}月" for m in range(1, 13)],
+            "months": [gettext("%(m)s月") % {"m": m} for m in range(1, 13)],
             "monthly": self.monthly_person_times,
+            # the series' names, in the reader's language
+            "words": {
+                "workers": gettext("名册"),
+                "trained": gettext("参训"),
+                "placed": gettext("就业"),
+                "people": gettext("人数"),
+                "person_times": gettext("培训人次"),
+            },
         }
 
 

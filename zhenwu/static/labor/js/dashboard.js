@@ -50,26 +50,27 @@
   function draw() {
     var data = readJson("labor-dashboard-data");
     if (!data) return;
+    var w = data.words;  // the series' names in the page's language (labor/selectors.py)
     var el = document.getElementById("chart-villages");
     var chart = mount(el);
     if (chart) {
       chart.setOption({
         animation: false,
         tooltip: { trigger: "axis" },
-        legend: { data: ["名册", "参训", "就业"] },
+        legend: { data: [w.workers, w.trained, w.placed] },
         grid: { left: 40, right: 12, top: 36, bottom: 60 },
         xAxis: { type: "category", data: data.villages, axisLabel: { interval: 0, rotate: 35 } },
         yAxis: { type: "value", minInterval: 1 },
         series: [
-          { name: "名册", type: "bar", data: data.workers },
-          { name: "参训", type: "bar", data: data.trained },
-          { name: "就业", type: "bar", data: data.placed }
+          { name: w.workers, type: "bar", data: data.workers },
+          { name: w.trained, type: "bar", data: data.trained },
+          { name: w.placed, type: "bar", data: data.placed }
         ]
       });
     }
     pie(document.getElementById("chart-destinations"), data.destinations);
     bars(document.getElementById("chart-skills"), data.skills.map(function (s) { return s.name; }),
-         data.skills.map(function (s) { return s.value; }), "人数");
+         data.skills.map(function (s) { return s.value; }), w.people);
     pie(document.getElementById("chart-incomes"), data.incomes);
     var monthly = document.getElementById("chart-monthly");
     var c = mount(monthly);
@@ -80,7 +81,7 @@
         grid: { left: 44, right: 12, top: 16, bottom: 28 },
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ name: "培训人次", type: "line", data: data.monthly, connectNulls: false }]
+        series: [{ name: w.person_times, type: "line", data: data.monthly, connectNulls: false }]
       });
     }
     var year = document.querySelector("[data-autosubmit]");
