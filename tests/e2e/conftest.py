@@ -15,9 +15,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from zhenwu.core.testdb import DEMO_PASSWORD, demo_in_memory, shared_dir
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
-DEMO_PASSWORD = "e2e-Pass-2025"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -102,16 +103,18 @@ def _restore_snapshot(connection) -> None:
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo data set, loaded once per test process and restored before each journey (the
-    database is emptied after every browser test)."""
+def demo(request, tmp_path_factory, transactional_db):
+    """The demo data set, restored before each journey (the database is emptied after every
+    browser test). On SQLite it starts as a copy of the run's demo (`demo_in_memory`, loaded
+    once for every module that needs it); elsewhere it is loaded once per test process."""
     from django.core.management import call_command
     from django.db import connection
 
     if _snapshot_tables:
         _restore_snapshot(connection)
         return
-    call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+    if not demo_in_memory(shared_dir(request, tmp_path_factory), DEMO_PASSWORD):
+        call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
     _take_snapshot(connection)
 
 
@@ -130,8 +133,8 @@ class Session:
         self.goto("/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state("networkidle")
+        with self.page.expect_navigation():  # to the home page, loaded
+            self.page.click("button[type=submit]")
 
     def shot(self, name: str, full_page: bool = True):
         if os.environ.get("ZHENWU_SCREENSHOTS") == "1":

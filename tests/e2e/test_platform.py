@@ -38,12 +38,12 @@ def test_login_home_language_village_changelog(session):
     session.shot("village-detail")
 
     # Switch to English and back.
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=lang-en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Change log" in page.inner_text("body")
-    page.click("[data-testid=lang-zh]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=lang-zh]")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
 

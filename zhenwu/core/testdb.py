@@ -18,7 +18,8 @@ The template is dropped when the last worker that uses it tears down. Without xd
 The demo (`zhenwu demo`, a minute or two of writes) is loaded once per run the same way
 (`demo_database()`): the first module that needs it loads it and keeps a snapshot; every other
 module, on any worker, gets a copy of the snapshot, and the database is put back as it was
-when the module is done.
+when the module is done. On SQLite the browser journeys start from a copy of it too
+(`demo_in_memory()`), instead of loading their own on every worker.
 """
 
 from __future__ import annotations
@@ -180,6 +181,54 @@ def _load_demo(password: str) -> str:
     return out.getvalue()
 
 
+def _demo_key(password: str) -> str:
+    return hashlib.sha1(password.encode()).hexdigest()[:8]
+
+
+def _sqlite_demo(shared: Path, password: str, info: dict | None) -> str:
+    """With the demo lock held: this worker's in-memory SQLite database becomes the run's demo
+    — a copy of the snapshot, or loaded by the first to ask, who keeps the snapshot."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    if info:
+        _sqlite_copy(shared / info["db"], connection.connection)
+        return info["output"]
+    output = _load_demo(password)
+    name = f"zhenwu-demo-{_demo_key(password)}.sqlite3"
+    _sqlite_copy(connection.connection, shared / f"{name}.tmp")
+    (shared / f"{name}.tmp").rename(shared / name)
+    (shared / f"zhenwu-demo-{_demo_key(password)}.json").write_text(
+        json.dumps({"db": name, "output": output})
+    )
+    return output
+
+
+def demo_in_memory(shared: Path, password: str) -> bool:
+    """Put the run's demo into this worker's database for good (the browser journeys keep it
+    for the whole session and restore it themselves): a copy of the one loaded for the run, a
+    second instead of a minute. False where that cannot be done (not an in-memory SQLite
+    database): the caller loads the demo itself."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.creation.is_in_memory_db(
+        connection.settings_dict["NAME"]
+    ):
+        return False
+    info_file = shared / f"zhenwu-demo-{_demo_key(password)}.json"
+    with _locked(shared / "zhenwu-demo.lock"):
+        _sqlite_demo(shared, password, _read(info_file))
+    ContentType.objects.clear_cache()  # ids as in the copy, not as before it
+    cache.clear()
+    return True
+
+
+def _read(info_file: Path) -> dict | None:
+    return json.loads(info_file.read_text()) if info_file.exists() else None
+
+
 @contextlib.contextmanager
 def demo_database(shared: Path, password: str):
     """The demo committed in the test database for the duration of the block (its output is
@@ -198,7 +247,7 @@ def demo_database(shared: Path, password: str):
             yield _load_demo(password)
             transaction.set_rollback(True)
         return
-    key = hashlib.sha1(password.encode()).hexdigest()[:8]
+    key = _demo_key(password)
     info_file = shared / f"zhenwu-demo-{key}.json"
     own = connection.settings_dict["NAME"]
     clean = shared / f"zhenwu-clean-{os.getpid()}.sqlite3"
@@ -209,7 +258,7 @@ def demo_database(shared: Path, password: str):
     cache.clear()
     try:
         with _locked(shared / "zhenwu-demo.lock"):
-            info = json.loads(info_file.read_text()) if info_file.exists() else None
+            info = _read(info_file)
             if vendor == "postgresql":
                 source = info["db"] if info else own
                 connection.close()
@@ -220,26 +269,21 @@ def demo_database(shared: Path, password: str):
                         f"WITH TEMPLATE {_qn(connection, source)}"
                     )
                 _switch(connection, work)
-            if info:
-                if in_memory:
-                    connection.ensure_connection()
-                    _sqlite_copy(shared / info["db"], connection.connection)
+            if in_memory:
+                output = _sqlite_demo(shared, password, info)
+            elif info:
                 output = info["output"]
             else:
                 output = _load_demo(password)
-                if in_memory:
-                    name = f"zhenwu-demo-{key}.sqlite3"
-                    _sqlite_copy(connection.connection, shared / f"{name}.tmp")
-                    (shared / f"{name}.tmp").rename(shared / name)
-                else:
-                    name = f"{own}_demosnap"
-                    connection.close()
-                    with connection.creation._nodb_cursor() as cursor:
-                        cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, name)}")
-                        cursor.execute(
-                            f"CREATE DATABASE {_qn(connection, name)} "
-                            f"WITH TEMPLATE {_qn(connection, work)}"
-                        )
+                # PostgreSQL: the snapshot is a database made from this one.
+                name = f"{own}_demosnap"
+                connection.close()
+                with connection.creation._nodb_cursor() as cursor:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {_qn(connection, name)}")
+                    cursor.execute(
+                        f"CREATE DATABASE {_qn(connection, name)} "
+                        f"WITH TEMPLATE {_qn(connection, work)}"
+                    )
                 info_file.write_text(json.dumps({"db": name, "output": output}))
         ContentType.objects.clear_cache()
         yield output
