@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from zhenwu.core.testdb import DEMO_PASSWORD, demo_in_memory, shared_dir
+from zhenwu.core.testdb import DEMO_PASSWORD, demo_copied, shared_dir
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -105,15 +105,15 @@ def _restore_snapshot(connection) -> None:
 @pytest.fixture
 def demo(request, tmp_path_factory, transactional_db):
     """The demo data set, restored before each journey (the database is emptied after every
-    browser test). On SQLite it starts as a copy of the run's demo (`demo_in_memory`, loaded
-    once for every module that needs it); elsewhere it is loaded once per test process."""
+    browser test). It starts as a copy of the run's demo (`demo_copied`, loaded once for every
+    module that needs it), or is loaded once per test process when there is none to copy."""
     from django.core.management import call_command
     from django.db import connection
 
     if _snapshot_tables:
         _restore_snapshot(connection)
         return
-    if not demo_in_memory(shared_dir(request, tmp_path_factory), DEMO_PASSWORD):
+    if not demo_copied(shared_dir(request, tmp_path_factory), DEMO_PASSWORD):
         call_command("demo", password=DEMO_PASSWORD, stdout=io.StringIO())
     _take_snapshot(connection)
 

@@ -18,8 +18,8 @@ The template is dropped when the last worker that uses it tears down. Without xd
 The demo (`zhenwu demo`, a minute or two of writes) is loaded once per run the same way
 (`demo_database()`): the first module that needs it loads it and keeps a snapshot; every other
 module, on any worker, gets a copy of the snapshot, and the database is put back as it was
-when the module is done. On SQLite the browser journeys start from a copy of it too
-(`demo_in_memory()`), instead of loading their own on every worker.
+when the module is done. The browser journeys start from a copy of it too (`demo_copied()`),
+instead of loading their own on every worker.
 """
 
 from __future__ import annotations
@@ -204,25 +204,63 @@ def _sqlite_demo(shared: Path, password: str, info: dict | None) -> str:
     return output
 
 
-def demo_in_memory(shared: Path, password: str) -> bool:
+def demo_copied(shared: Path, password: str) -> bool:
     """Put the run's demo into this worker's database for good (the browser journeys keep it
     for the whole session and restore it themselves): a copy of the one loaded for the run, a
-    second instead of a minute. False where that cannot be done (not an in-memory SQLite
-    database): the caller loads the demo itself."""
+    second or two instead of a minute. In-memory SQLite: the snapshot, or loaded here first.
+    PostgreSQL: every table copied from the snapshot database when one was made. False when
+    nothing was copied: the caller loads the demo itself."""
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
     from django.db import connection
 
-    if connection.vendor != "sqlite" or not connection.creation.is_in_memory_db(
-        connection.settings_dict["NAME"]
-    ):
-        return False
     info_file = shared / f"zhenwu-demo-{_demo_key(password)}.json"
     with _locked(shared / "zhenwu-demo.lock"):
-        _sqlite_demo(shared, password, _read(info_file))
+        info = _read(info_file)
+        if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(
+            connection.settings_dict["NAME"]
+        ):
+            _sqlite_demo(shared, password, info)
+        elif connection.vendor == "postgresql" and info:
+            _pg_copy_tables(connection, info["db"])
+        else:
+            return False
     ContentType.objects.clear_cache()  # ids as in the copy, not as before it
     cache.clear()
     return True
+
+
+def _pg_copy_tables(connection, source_db: str) -> None:
+    """Replace every table's rows with those of another database of the same schema on the
+    same server (COPY out of it and into this one, in one transaction: Django's foreign keys
+    are deferred on PostgreSQL, so the order does not matter), then move the sequences."""
+    import psycopg
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    params = {  # as Django connects (host and port may sit in OPTIONS), to the other database
+        key: value
+        for key, value in connection.get_connection_params().items()
+        if key not in ("context", "cursor_factory", "prepare_threshold")
+    }
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    quoted = [_qn(connection, t) for t in tables]
+    with (
+        psycopg.connect(**{**params, "dbname": source_db}) as source,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {', '.join(quoted)}")
+        for table in quoted:
+            with (
+                source.cursor().copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as out,
+                cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as into,
+            ):
+                for chunk in out:
+                    into.write(chunk)
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
 
 
 def _read(info_file: Path) -> dict | None:
