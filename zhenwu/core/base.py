@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,97 @@ class ChangeLoggedModel(models.Model):
 
         nul_free(self.__class__, self)
         return super().full_clean(*args, **kwargs)
+
+    # The one write path validates every save (`full_clean`), and two of Django's checks ask
+    # the database once per field or constraint: the demo's 3,000 saves spent most of their
+    # time there. Both are skipped only where the answer is already known; the database's own
+    # constraints stand behind them either way.
+
+    def clean_fields(self, exclude=None):
+        """Django's, without asking the database whether a related record exists when the
+        instance holds that record, loaded or saved (a form's or a service's choice)."""
+        held = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.is_relation and self._holds_related(field)
+        }
+        return super().clean_fields(exclude=set(exclude or ()) | held)
+
+    def _holds_related(self, field) -> bool:
+        if field.get_limit_choices_to() or not field.is_cached(self):
+            return False
+        value = getattr(self, field.attname)
+        related = field.get_cached_value(self)
+        return (
+            value is not None
+            and related is not None
+            and not related._state.adding
+            and getattr(related, field.remote_field.field_name) == value
+        )
+
+    def validate_constraints(self, exclude=None):
+        """Django's, without the constraints whose fields all hold the values the record was
+        loaded (or last saved) with: the stored row met them, so the same values still do."""
+        loaded = getattr(self, "_loaded_values", None)
+        if self._state.adding or loaded is None:
+            return super().validate_constraints(exclude=exclude)
+        changed = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.attname not in loaded or loaded[field.attname] != getattr(self, field.attname)
+        }
+        exclude = set(exclude or ())
+        using = router.db_for_write(self.__class__, instance=self)
+        errors: dict = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                if not _constraint_fields(model_class, constraint) & changed:
+                    continue
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _constraint_fields(model, constraint) -> set[str]:
+    """Every field a constraint reads: its fields, its expressions' and its condition's. An
+    expression it cannot read counts as every field (the constraint is always checked)."""
+    names = set(getattr(constraint, "fields", ()) or ())
+    parts = [*getattr(constraint, "expressions", ()), getattr(constraint, "condition", None)]
+    for part in filter(None, parts):
+        try:
+            refs = _referenced(part)
+            names |= {f.name for f in model._meta.concrete_fields if {f.name, f.attname} & refs}
+        except Exception:  # an expression of unknown shape: checked every time
+            return {f.name for f in model._meta.concrete_fields}
+    return names
+
+
+def _referenced(expression) -> set[str]:
+    from django.db.models import F, Q
+
+    found = set()
+    if isinstance(expression, Q):
+        for child in expression.children:
+            if isinstance(child, Q):
+                found |= _referenced(child)
+            else:
+                key, value = child
+                found.add(key.split("__", 1)[0])
+                if hasattr(value, "resolve_expression"):
+                    found |= _referenced(value)
+        return found
+    if isinstance(expression, F):
+        return {expression.name.split("__", 1)[0]}
+    for source in expression.get_source_expressions():
+        if source is not None:
+            found |= _referenced(source)
+    return found
 
 
 class TownScopedModel(ChangeLoggedModel):
